@@ -1,0 +1,78 @@
+use std::collections::HashSet;
+use std::fmt;
+
+use dossier_model::{Source, Statement, StatementId};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A record was rejected.
+    Error,
+    /// A record was kept, but part of it was not understood.
+    Warning,
+    /// Something was skipped on purpose.
+    Info,
+}
+
+/// One finding about one place in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    pub line: Option<u64>,
+    /// JSON path of the record or field (`objects[12].aliases[0]`).
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(path) = &self.path {
+            write!(f, ": at {path}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Counts of records (STIX objects, galaxy clusters, list entries) in one file.
+///
+/// `received = accepted + rejected + duplicate + ignored`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub received: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// Records repeated in the file (same id); the newest version is kept.
+    pub duplicate: u64,
+    /// Records of kinds dossier does not model (named in an info diagnostic).
+    pub ignored: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one file contributes: its source, its statements and the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Batch {
+    pub source: Source,
+    pub statements: Vec<Statement>,
+    pub report: Report,
+}
+
+/// Collects statements, dropping exact repeats.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    seen: HashSet<StatementId>,
+    pub statements: Vec<Statement>,
+}
+
+impl Collector {
+    pub fn push(&mut self, s: Statement) {
+        if self.seen.insert(s.id()) {
+            self.statements.push(s);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+use crate::json::skip_ws;
+use crate::ReadError;
+
+/// The input formats dossier reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A STIX 2.0 or 2.1 bundle: `{"type": "bundle", "objects": [...]}`.
+    StixBundle,
+    /// STIX objects, one JSON object per line.
+    StixJsonLines,
+    /// A MISP galaxy cluster file: `{"type": ..., "uuid": ..., "values": [...]}`.
+    MispGalaxyClusters,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::StixBundle => "STIX bundle",
+            Format::StixJsonLines => "STIX JSON lines",
+            Format::MispGalaxyClusters => "MISP galaxy clusters",
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    id: Option<String>,
+    values: Option<serde::de::IgnoredAny>,
+    namespace: Option<serde::de::IgnoredAny>,
+}
+
+/// Tells the format of decompressed input from its content.
+pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
+    let fail = |message: &str| ReadError::Format {
+        file: file_name.to_owned(),
+        message: message.to_owned(),
+    };
+    let start = skip_ws(bytes, 0);
+    if start == bytes.len() {
+        return Err(ReadError::Empty {
+            file: file_name.to_owned(),
+        });
+    }
+    if bytes[start] != b'{' {
+        return Err(fail(
+            "not a format dossier reads: expected a JSON object (STIX bundle, STIX JSON lines or MISP galaxy clusters)",
+        ));
+    }
+    // One object per line: the first line parses on its own.
+    let first_line_end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| start + p);
+    if first_line_end < bytes.len() && skip_ws(bytes, first_line_end) < bytes.len() {
+        if let Ok(probe) = serde_json::from_slice::<Probe>(&bytes[start..first_line_end]) {
+            if probe.ty.as_deref() == Some("bundle") {
+                return Ok(Format::StixBundle);
+            }
+            if probe.id.as_deref().is_some_and(|id| id.contains("--")) {
+                return Ok(Format::StixJsonLines);
+            }
+        }
+    }
+    // A whole-document object: look at its keys without building it.
+    let probe: Probe = serde_json::from_slice(&bytes[start..]).map_err(|e| {
+        let (line, column) = crate::json::shift(bytes, start, e.line() as u64, e.column() as u64);
+        ReadError::Json {
+            file: file_name.to_owned(),
+            line,
+            column,
+            message: crate::json::message(&e),
+        }
+    })?;
+    if probe.ty.as_deref() == Some("bundle") {
+        return Ok(Format::StixBundle);
+    }
+    if probe.values.is_some() {
+        return Ok(Format::MispGalaxyClusters);
+    }
+    if probe.namespace.is_some() {
+        return Err(fail(
+            "this is a MISP galaxy definition (no clusters); import the matching clusters/<type>.json file",
+        ));
+    }
+    if probe.id.as_deref().is_some_and(|id| id.contains("--")) {
+        return Ok(Format::StixJsonLines);
+    }
+    Err(fail(
+        "not a format dossier reads: a JSON object that is neither a STIX bundle, a STIX object nor a MISP galaxy cluster file",
+    ))
+}

@@ -1,0 +1,524 @@
+//! STIX 2.0 and 2.1: bundles and JSON lines (MITRE ATT&CK among them).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use dossier_model::{
+    name_key, Confidence, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate,
+    Source, SourceId, SourceKind, Statement, Tlp, Value,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::json::{self, decode, join_path, offset_in, Lines};
+use crate::{ReadError, ReadOptions};
+
+#[derive(Deserialize)]
+struct BundleDoc<'a> {
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    #[serde(borrow)]
+    objects: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct ExternalReference {
+    source_name: Option<String>,
+    external_id: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StixObject {
+    #[serde(rename = "type")]
+    ty: String,
+    id: String,
+    created: Option<String>,
+    modified: Option<String>,
+    created_by_ref: Option<String>,
+    revoked: Option<bool>,
+    x_mitre_deprecated: Option<bool>,
+    name: Option<String>,
+    description: Option<String>,
+    aliases: Option<Vec<String>>,
+    x_mitre_aliases: Option<Vec<String>>,
+    external_references: Option<Vec<ExternalReference>>,
+    object_marking_refs: Option<Vec<String>>,
+    confidence: Option<i64>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    relationship_type: Option<String>,
+    source_ref: Option<String>,
+    target_ref: Option<String>,
+    start_time: Option<String>,
+    stop_time: Option<String>,
+    identity_class: Option<String>,
+    country: Option<String>,
+    definition_type: Option<String>,
+    definition: Option<serde_json::Value>,
+    x_mitre_domains: Option<Vec<String>>,
+    x_mitre_version: Option<String>,
+    primary_motivation: Option<String>,
+}
+
+/// One record as found in the file, with where it was.
+struct Record {
+    obj: StixObject,
+    path: String,
+    line: u64,
+}
+
+pub(crate) fn read_bundle(
+    file: &str,
+    text: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
+    let doc: BundleDoc = json::parse_document(file, text)?;
+    if doc.ty.as_deref() != Some("bundle") {
+        return Err(ReadError::Format {
+            file: file.to_owned(),
+            message: "at type: a STIX bundle has \"type\": \"bundle\"".to_owned(),
+        });
+    }
+    let raws: Vec<(String, &RawValue)> = doc
+        .objects
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| (format!("objects[{i}]"), raw))
+        .collect();
+    convert(file, text, bytes, raws, options)
+}
+
+pub(crate) fn read_lines(
+    file: &str,
+    text: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
+    let mut raws = Vec::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: &RawValue = serde_json::from_str(line).map_err(|e| ReadError::Json {
+            file: file.to_owned(),
+            line: i as u64 + 1,
+            column: e.column() as u64,
+            message: json::message(&e),
+        })?;
+        raws.push((format!("line {}", i + 1), raw));
+    }
+    convert(file, text, bytes, raws, options)
+}
+
+fn convert(
+    file: &str,
+    text: &str,
+    bytes: &[u8],
+    raws: Vec<(String, &RawValue)>,
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
+    let mut report = Report {
+        received: raws.len() as u64,
+        ..Report::default()
+    };
+    let diag = |severity, line, path: String, message: String| Diagnostic {
+        severity,
+        file: file.to_owned(),
+        line: Some(line),
+        path: Some(path),
+        message,
+    };
+
+    // Decode every record; keep the newest version of each id.
+    let mut records: Vec<Record> = Vec::with_capacity(raws.len());
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let lines = Lines::new(text);
+    for (path, raw) in raws {
+        let line = lines.line_at(offset_in(text, raw.get()));
+        let obj: StixObject = match decode(raw) {
+            Ok(obj) => obj,
+            Err(e) => {
+                report.rejected += 1;
+                let at = join_path(&path, &e.path);
+                report.diagnostics.push(diag(Severity::Error, line, at, e.message));
+                continue;
+            }
+        };
+        match by_id.get(&obj.id) {
+            Some(&i) => {
+                report.duplicate += 1;
+                if obj.modified > records[i].obj.modified {
+                    records[i] = Record { obj, path, line };
+                }
+            }
+            None => {
+                by_id.insert(obj.id.clone(), records.len());
+                records.push(Record { obj, path, line });
+            }
+        }
+    }
+
+    // Markings defined in the file, and names of identities for the publisher.
+    let mut markings: HashMap<&str, Tlp> = HashMap::new();
+    let mut identity_names: HashMap<&str, &str> = HashMap::new();
+    for r in &records {
+        if r.obj.ty == "marking-definition" {
+            if let Some(tlp) = tlp_of_definition(&r.obj) {
+                markings.insert(&r.obj.id, tlp);
+            }
+        }
+        if let ("identity", Some(name)) = (r.obj.ty.as_str(), &r.obj.name) {
+            identity_names.insert(&r.obj.id, name);
+        }
+    }
+
+    let meta = describe(file, &records, &identity_names, options);
+    let mut source = Source::new(
+        SourceKind::StixBundle,
+        &meta.dataset,
+        &meta.title,
+        ContentHash::of(bytes),
+    );
+    source.publisher = meta.publisher;
+    source.version = meta.version;
+    source.published = meta.published;
+    source.file_name = Some(base_name(file).to_owned());
+
+    let mut out = Collector::default();
+    let mut ignored: HashMap<String, u64> = HashMap::new();
+    for r in &records {
+        let ctx = Ctx {
+            source: &source.id,
+            markings: &markings,
+            default_marking: options.default_marking,
+        };
+        match convert_object(&r.obj, &ctx, &mut out) {
+            Outcome::Accepted(warnings) => {
+                report.accepted += 1;
+                for w in warnings {
+                    let at = join_path(&r.path, w.0);
+                    report.diagnostics.push(diag(Severity::Warning, r.line, at, w.1));
+                }
+            }
+            Outcome::Ignored(why) => {
+                report.ignored += 1;
+                *ignored.entry(why).or_default() += 1;
+            }
+            Outcome::Rejected(field, message) => {
+                report.rejected += 1;
+                let at = join_path(&r.path, field);
+                report.diagnostics.push(diag(Severity::Error, r.line, at, message));
+            }
+        }
+    }
+    let mut ignored: Vec<_> = ignored.into_iter().collect();
+    ignored.sort();
+    for (why, n) in ignored {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Info,
+            file: file.to_owned(),
+            line: None,
+            path: None,
+            message: format!("ignored {n} {why}"),
+        });
+    }
+    Ok(Batch {
+        source,
+        statements: out.statements,
+        report,
+    })
+}
+
+struct Meta {
+    dataset: String,
+    title: String,
+    publisher: Option<String>,
+    version: Option<String>,
+    published: Option<PartialDate>,
+}
+
+fn base_name(file: &str) -> &str {
+    Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(file)
+}
+
+fn describe(
+    file: &str,
+    records: &[Record],
+    identity_names: &HashMap<&str, &str>,
+    options: &ReadOptions,
+) -> Meta {
+    let published = records
+        .iter()
+        .filter_map(|r| r.obj.modified.as_deref())
+        .max()
+        .and_then(|m| PartialDate::from_timestamp(m).ok());
+    let mut creators: HashMap<&str, usize> = HashMap::new();
+    for r in records {
+        if let Some(c) = r.obj.created_by_ref.as_deref() {
+            *creators.entry(c).or_default() += 1;
+        }
+    }
+    let publisher = creators
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .and_then(|(id, _)| identity_names.get(id).map(|n| (*n).to_owned()));
+    let collection = records.iter().find(|r| r.obj.ty == "x-mitre-collection");
+    let domain = records
+        .iter()
+        .find_map(|r| r.obj.x_mitre_domains.as_ref().and_then(|d| d.first()));
+    let stem = base_name(file).split('.').next().unwrap_or(file).to_owned();
+    let (dataset, title) = match domain {
+        Some(domain) => {
+            let label = match domain.as_str() {
+                "enterprise-attack" => "Enterprise",
+                "mobile-attack" => "Mobile",
+                "ics-attack" => "ICS",
+                other => other,
+            };
+            (
+                format!("mitre-attack/{domain}"),
+                format!("MITRE ATT&CK {label}"),
+            )
+        }
+        None => (format!("stix/{stem}"), stem),
+    };
+    Meta {
+        dataset: options.dataset.clone().unwrap_or(dataset),
+        title,
+        publisher,
+        version: collection.and_then(|c| c.obj.x_mitre_version.clone()),
+        published,
+    }
+}
+
+fn tlp_of_definition(obj: &StixObject) -> Option<Tlp> {
+    if let Some(tlp) = Tlp::from_stix_marking_ref(&obj.id) {
+        return Some(tlp);
+    }
+    if obj.definition_type.as_deref() == Some("tlp") {
+        let level = obj.definition.as_ref()?.get("tlp")?.as_str()?;
+        return level.parse().ok();
+    }
+    obj.name.as_deref().and_then(|n| n.parse().ok())
+}
+
+struct Ctx<'a> {
+    source: &'a SourceId,
+    markings: &'a HashMap<&'a str, Tlp>,
+    default_marking: Tlp,
+}
+
+enum Outcome {
+    /// Kept, with (field, message) warnings.
+    Accepted(Vec<(&'static str, String)>),
+    Ignored(String),
+    Rejected(&'static str, String),
+}
+
+/// Statement fields every statement of one object shares.
+struct Common<'a> {
+    subject: EntityId,
+    source: &'a SourceId,
+    issuer: Option<EntityId>,
+    marking: Tlp,
+    confidence: Option<Confidence>,
+}
+
+impl Common<'_> {
+    fn make(&self, predicate: Predicate, object: Object, stated: Option<PartialDate>) -> Statement {
+        let mut s = Statement::new(self.subject.clone(), predicate, object, self.source.clone());
+        s.issuer = self.issuer.clone();
+        s.marking = self.marking;
+        s.confidence = self.confidence;
+        s.stated_at = stated;
+        s
+    }
+}
+
+fn date_field(
+    value: &Option<String>,
+    field: &'static str,
+) -> Result<Option<PartialDate>, Outcome> {
+    match value {
+        None => Ok(None),
+        Some(v) => PartialDate::from_timestamp(v)
+            .map(Some)
+            .map_err(|e| Outcome::Rejected(field, e.to_string())),
+    }
+}
+
+fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outcome {
+    let id = match EntityId::parse(&obj.id) {
+        Ok(id) if id.stix_type() == obj.ty => id,
+        Ok(_) => return Outcome::Rejected("id", format!("id {:?} is not of type {:?}", obj.id, obj.ty)),
+        Err(e) => return Outcome::Rejected("id", e.to_string()),
+    };
+    let created = match date_field(&obj.created, "created") {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
+    let modified = match date_field(&obj.modified, "modified") {
+        Ok(d) => d.or(created),
+        Err(o) => return o,
+    };
+    let mut warnings = Vec::new();
+    let confidence = match obj.confidence.map(Confidence::new).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            warnings.push(("confidence", format!("{e}; confidence left out")));
+            None
+        }
+    };
+    let issuer = match obj.created_by_ref.as_deref().map(EntityId::parse).transpose() {
+        Ok(i) => i,
+        Err(e) => return Outcome::Rejected("created_by_ref", e.to_string()),
+    };
+    let marking = obj
+        .object_marking_refs
+        .iter()
+        .flatten()
+        .filter_map(|m| ctx.markings.get(m.as_str()).copied().or_else(|| Tlp::from_stix_marking_ref(m)))
+        .max()
+        .unwrap_or(ctx.default_marking);
+    let common = Common {
+        subject: id,
+        source: ctx.source,
+        issuer,
+        marking,
+        confidence,
+    };
+
+    if obj.ty == "relationship" {
+        return convert_relationship(obj, &common, created, out, warnings);
+    }
+    if obj.ty == "marking-definition" {
+        return Outcome::Accepted(warnings);
+    }
+    let kind = match obj.ty.as_str() {
+        "identity" if obj.identity_class.as_deref() == Some("individual") => EntityKind::Person,
+        "identity" if obj.identity_class.as_deref() == Some("sector") => EntityKind::Sector,
+        ty => match EntityKind::from_stix_type(ty) {
+            Some(kind) => kind,
+            None => return Outcome::Ignored(format!("{ty} objects (not modelled)")),
+        },
+    };
+
+    let text = |s: &str| Object::Value(Value::text(s));
+    out.push(common.make(Predicate::IS_A, text(kind.as_str()), created));
+    let name = obj.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    match name {
+        Some(name) => out.push(common.make(Predicate::NAME, text(name), created)),
+        None => warnings.push(("name", "no name".to_owned())),
+    }
+    for r in obj.external_references.iter().flatten() {
+        if let (Some(scheme), Some(ext)) = (&r.source_name, &r.external_id) {
+            let v = Object::Value(Value::identifier(scheme.as_str(), ext.as_str()));
+            out.push(common.make(Predicate::EXTERNAL_ID, v, created));
+            if let Some(url) = &r.url {
+                out.push(common.make(Predicate::REFERENCE, text(url), modified));
+            }
+        }
+    }
+    if obj.revoked == Some(true) {
+        // A revoked object lives on only as a pointer to what replaced it (a `revoked-by`
+        // relationship); its aliases now belong to the replacement.
+        out.push(common.make(Predicate::STATUS, text("revoked"), modified));
+        return Outcome::Accepted(warnings);
+    }
+    if obj.x_mitre_deprecated == Some(true) {
+        out.push(common.make(Predicate::STATUS, text("deprecated"), modified));
+    }
+    let name_key_of = name.map(name_key);
+    for alias in obj.aliases.iter().chain(obj.x_mitre_aliases.iter()).flatten() {
+        let alias = alias.trim();
+        if alias.is_empty() || Some(name_key(alias)) == name_key_of {
+            continue;
+        }
+        out.push(common.make(Predicate::ALIAS, text(alias), modified));
+    }
+    if let Some(d) = obj.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        out.push(common.make(Predicate::DESCRIPTION, text(d), modified));
+    }
+    if let Some(m) = &obj.primary_motivation {
+        out.push(common.make(Predicate::MOTIVE, text(m), modified));
+    }
+    if let Some(code) = &obj.country {
+        match dossier_model::country_by_code(code) {
+            Some(c) => out.push(common.make(Predicate::COUNTRY, Object::Entity(c.entity_id()), modified)),
+            None => warnings.push(("country", format!("unknown country code {code:?}"))),
+        }
+    }
+    for (field, value, predicate) in [
+        ("first_seen", &obj.first_seen, Predicate::FIRST_SEEN),
+        ("last_seen", &obj.last_seen, Predicate::LAST_SEEN),
+    ] {
+        match date_field(value, field) {
+            Ok(Some(d)) => out.push(common.make(predicate, Object::Value(Value::Date { date: d }), modified)),
+            Ok(None) => {}
+            Err(_) => warnings.push((field, format!("{value:?} is not a timestamp; left out"))),
+        }
+    }
+    Outcome::Accepted(warnings)
+}
+
+fn convert_relationship(
+    obj: &StixObject,
+    common: &Common<'_>,
+    created: Option<PartialDate>,
+    out: &mut Collector,
+    mut warnings: Vec<(&'static str, String)>,
+) -> Outcome {
+    let Some(rel) = obj.relationship_type.as_deref() else {
+        return Outcome::Rejected("relationship_type", "missing".to_owned());
+    };
+    let predicate = match Predicate::from_stix_relationship(rel) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Rejected("relationship_type", e.to_string()),
+    };
+    let endpoint = |v: &Option<String>, field: &'static str| match v.as_deref().map(EntityId::parse) {
+        None => Err(Outcome::Rejected(field, "missing".to_owned())),
+        Some(Err(e)) => Err(Outcome::Rejected(field, e.to_string())),
+        Some(Ok(id)) => Ok(id),
+    };
+    let (from, to) = match (endpoint(&obj.source_ref, "source_ref"), endpoint(&obj.target_ref, "target_ref")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(o), _) | (_, Err(o)) => return o,
+    };
+    if obj.revoked == Some(true) || obj.x_mitre_deprecated == Some(true) {
+        return Outcome::Ignored("revoked or deprecated relationships".to_owned());
+    }
+    let modelled = |id: &EntityId| {
+        EntityKind::from_stix_type(id.stix_type()).is_some() || id.stix_type() == "identity"
+    };
+    if !modelled(&from) || !modelled(&to) {
+        return Outcome::Ignored(format!(
+            "{rel} relationships from {} to {} (not modelled)",
+            from.stix_type(),
+            to.stix_type()
+        ));
+    }
+    let (valid_from, valid_to) = match (date_field(&obj.start_time, "start_time"), date_field(&obj.stop_time, "stop_time")) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => {
+            warnings.push(("start_time", "start_time or stop_time is not a timestamp; left out".to_owned()));
+            (None, None)
+        }
+    };
+    let mut s = Statement::new(from, predicate, Object::Entity(to), common.source.clone());
+    s.issuer = common.issuer.clone();
+    s.marking = common.marking;
+    s.confidence = common.confidence;
+    s.stated_at = created;
+    s.valid_from = valid_from;
+    s.valid_to = valid_to;
+    s.note = obj.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+    out.push(s);
+    Outcome::Accepted(warnings)
+}

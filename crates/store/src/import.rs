@@ -1,0 +1,310 @@
+use std::collections::HashMap;
+
+use dossier_ingest::Batch;
+use dossier_model::{
+    name_key, ContentHash, EntityId, Object, PartialDate, Predicate, Source, SourceKind, Stance,
+    Statement, Value,
+};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::resolve::{self, Resolution};
+use crate::{Store, StoreError};
+
+/// One imported source version as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRecord {
+    #[serde(skip)]
+    pub(crate) num: i64,
+    pub id: String,
+    pub kind: String,
+    pub dataset: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub version: Option<String>,
+    pub published: Option<PartialDate>,
+    pub file_name: Option<String>,
+    pub content_hash: String,
+    pub imported_at: String,
+    pub received: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub duplicate: u64,
+    pub ignored: u64,
+    pub statements: u64,
+    /// The reader's diagnostics, as JSON objects.
+    pub diagnostics: serde_json::Value,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub source: SourceRecord,
+    /// The same content was imported before; nothing changed.
+    pub already_present: bool,
+    /// The alias resolver's result after the import (`None` when nothing changed).
+    pub resolution: Option<Resolution>,
+}
+
+const SOURCE_COLUMNS: &str = "num, id, kind, dataset, title, publisher, version, published, file_name, \
+     content_hash, imported_at, received, accepted, rejected, duplicate, ignored, statements, diagnostics";
+
+fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, Option<String>)> {
+    let get_u = |i: usize| row.get::<_, i64>(i).map(|v| v.max(0) as u64);
+    let published: Option<String> = row.get(7)?;
+    let diagnostics: String = row.get(17)?;
+    Ok((
+        SourceRecord {
+            num: row.get(0)?,
+            id: row.get(1)?,
+            kind: row.get(2)?,
+            dataset: row.get(3)?,
+            title: row.get(4)?,
+            publisher: row.get(5)?,
+            version: row.get(6)?,
+            published: published.as_deref().and_then(|p| PartialDate::parse(p).ok()),
+            file_name: row.get(8)?,
+            content_hash: row.get(9)?,
+            imported_at: row.get(10)?,
+            received: get_u(11)?,
+            accepted: get_u(12)?,
+            rejected: get_u(13)?,
+            duplicate: get_u(14)?,
+            ignored: get_u(15)?,
+            statements: get_u(16)?,
+            diagnostics: serde_json::from_str(&diagnostics).unwrap_or(serde_json::Value::Null),
+        },
+        published,
+    ))
+}
+
+pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY num"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (record, published) = source_from_row(row)?;
+        if let (Some(p), None) = (published, record.published) {
+            return Err(StoreError::Corrupt {
+                what: "source.published",
+                value: p,
+            });
+        }
+        out.push(record);
+    }
+    Ok(out)
+}
+
+/// Writes statements into an open transaction, interning entity ids.
+pub(crate) struct Writer<'t> {
+    tx: &'t Transaction<'t>,
+    entities: HashMap<String, i64>,
+}
+
+impl<'t> Writer<'t> {
+    pub fn new(tx: &'t Transaction<'t>) -> Self {
+        Writer {
+            tx,
+            entities: HashMap::new(),
+        }
+    }
+
+    fn entity(&mut self, id: &EntityId) -> Result<i64, StoreError> {
+        if let Some(&num) = self.entities.get(id.as_str()) {
+            return Ok(num);
+        }
+        let num: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO entity(id) VALUES (?1) ON CONFLICT(id) DO UPDATE SET id = excluded.id RETURNING num",
+            )?
+            .query_row([id.as_str()], |r| r.get(0))?;
+        self.entities.insert(id.as_str().to_owned(), num);
+        Ok(num)
+    }
+
+    pub fn source(&mut self, source: &Source, counts: [u64; 6], diagnostics: &str, imported_at: &str) -> Result<i64, StoreError> {
+        let to_i = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.tx.execute(
+            "INSERT INTO source (id, kind, dataset, title, publisher, version, published, file_name, content_hash, \
+             imported_at, received, accepted, rejected, duplicate, ignored, statements, diagnostics) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            params![
+                source.id.as_str(),
+                source.kind.as_str(),
+                source.dataset,
+                source.title,
+                source.publisher,
+                source.version,
+                source.published.map(|p| p.to_string()),
+                source.file_name,
+                source.content_hash.as_str(),
+                imported_at,
+                to_i(counts[0]),
+                to_i(counts[1]),
+                to_i(counts[2]),
+                to_i(counts[3]),
+                to_i(counts[4]),
+                to_i(counts[5]),
+                diagnostics,
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn statement(&mut self, s: &Statement, source_num: i64) -> Result<(), StoreError> {
+        let subject = self.entity(&s.subject)?;
+        let issuer = s.issuer.as_ref().map(|i| self.entity(i)).transpose()?;
+        let (object_entity, kind, scheme, value, key) = match &s.object {
+            Object::Entity(e) => (Some(self.entity(e)?), None, None, None, None),
+            Object::Value(v) => {
+                let key = (s.predicate.is_name() || s.predicate == Predicate::EXTERNAL_ID)
+                    .then(|| name_key(&v.lexical()))
+                    .filter(|k| !k.is_empty());
+                match v {
+                    Value::Text { text } => (None, Some("text"), None, Some(text.clone()), key),
+                    Value::Date { date } => (None, Some("date"), None, Some(date.to_string()), key),
+                    Value::Identifier { scheme, value } => {
+                        (None, Some("identifier"), Some(scheme.as_str()), Some(value.clone()), key)
+                    }
+                }
+            }
+        };
+        let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
+        self.tx
+            .prepare_cached(
+                "INSERT INTO statement (id, subject, predicate, object_entity, value_kind, value_scheme, value, \
+                 name_key, stance, source, issuer, valid_from, valid_to, stated_at, confidence, marking, note) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+                 ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![
+                s.id().0,
+                subject,
+                s.predicate.as_str(),
+                object_entity,
+                kind,
+                scheme,
+                value,
+                key,
+                s.stance.as_str(),
+                source_num,
+                issuer,
+                date(s.valid_from),
+                date(s.valid_to),
+                date(s.stated_at),
+                s.confidence.map(|c| c.get()),
+                s.marking.rank(),
+                s.note,
+            ])?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Imports one source version in one transaction, then re-runs the alias resolver in
+    /// the same transaction. Importing content already present changes nothing.
+    ///
+    /// `imported_at` is the caller's clock (RFC 3339).
+    pub fn import(&mut self, batch: &Batch, imported_at: &str) -> Result<ImportOutcome, StoreError> {
+        let tx = self.conn.transaction()?;
+        let existing = tx
+            .query_row(
+                &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE id = ?1"),
+                [batch.source.id.as_str()],
+                source_from_row,
+            )
+            .optional()?;
+        if let Some((source, _)) = existing {
+            return Ok(ImportOutcome {
+                source,
+                already_present: true,
+                resolution: None,
+            });
+        }
+        let r = &batch.report;
+        let diagnostics = serde_json::to_string(&r.diagnostics).unwrap_or_else(|_| "[]".to_owned());
+        let mut writer = Writer::new(&tx);
+        let counts = [r.received, r.accepted, r.rejected, r.duplicate, r.ignored, batch.statements.len() as u64];
+        let num = writer.source(&batch.source, counts, &diagnostics, imported_at)?;
+        for s in &batch.statements {
+            writer.statement(s, num)?;
+        }
+        drop(writer);
+        let resolution = resolve::run(&tx, imported_at)?;
+        let (source, _) = tx.query_row(
+            &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE num = ?1"),
+            [num],
+            source_from_row,
+        )?;
+        tx.commit()?;
+        Ok(ImportOutcome {
+            source,
+            already_present: false,
+            resolution: Some(resolution),
+        })
+    }
+
+    /// Every imported source version, oldest first (the resolver's own source included).
+    pub fn sources(&self) -> Result<Vec<SourceRecord>, StoreError> {
+        load_sources(&self.conn)
+    }
+
+    /// Records an analyst's statement that `a` and `b` are (`Asserts`) or are not
+    /// (`Denies`) the same entity, as a manual source of its own, and re-runs the resolver.
+    /// A denial separates entities the resolver had linked.
+    pub fn record_same_as(
+        &mut self,
+        a: &EntityId,
+        b: &EntityId,
+        stance: Stance,
+        analyst: &str,
+        at: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        for id in [a, b] {
+            let known: Option<i64> = self
+                .conn
+                .query_row("SELECT num FROM entity WHERE id = ?1", [id.as_str()], |r| r.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::NoEntity(id.clone()));
+            }
+        }
+        let (first, second) = if a <= b { (a, b) } else { (b, a) };
+        let canonical = format!("same_as\u{1f}{first}\u{1f}{second}\u{1f}{}\u{1f}{analyst}\u{1f}{at}", stance.as_str());
+        let hash = ContentHash::of(canonical.as_bytes());
+        let verb = match stance {
+            Stance::Asserts => "linked",
+            Stance::Denies => "unlinked",
+        };
+        let mut source = Source::new(
+            SourceKind::Manual,
+            "manual",
+            &format!("{analyst} {verb} {first} and {second}"),
+            hash,
+        );
+        // Each analyst entry stands on its own: none supersedes another.
+        source.dataset = format!("manual/{}", source.id);
+        source.publisher = Some(analyst.to_owned());
+        source.published = PartialDate::from_timestamp(at).ok();
+        let mut statement = Statement::new(
+            first.clone(),
+            Predicate::SAME_AS,
+            Object::Entity(second.clone()),
+            source.id.clone(),
+        );
+        statement.stance = stance;
+        statement.stated_at = source.published;
+        let report = dossier_ingest::Report {
+            received: 1,
+            accepted: 1,
+            ..Default::default()
+        };
+        let batch = Batch {
+            source,
+            statements: vec![statement],
+            report,
+        };
+        self.import(&batch, at)
+    }
+}

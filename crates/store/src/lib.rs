@@ -1,0 +1,109 @@
+//! The statement store: one SQLite file (WAL, versioned migrations).
+//!
+//! An import is one transaction per source version: the same file twice changes nothing,
+//! and a failed import leaves nothing behind. Reads see the newest version of each dataset
+//! (or the newest published by an as-of date), filtered by the reader's TLP clearance.
+
+mod import;
+mod resolve;
+mod schema;
+mod statements;
+mod view;
+
+use std::path::Path;
+
+use dossier_model::{EntityId, PartialDate, Tlp};
+use rusqlite::Connection;
+
+pub use import::{ImportOutcome, SourceRecord};
+pub use resolve::{Ambiguity, Resolution};
+pub use view::{
+    Dossier, EntityRef, Fact, Link, Member, NameGroup, Relation, SearchHit, SourceRef, Sourcing,
+};
+
+/// Store failures that are not the caller's input.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database {path} was written by a newer dossier (schema {found}, this build knows {known})")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("database holds a malformed value in {what}: {value:?}")]
+    Corrupt { what: &'static str, value: String },
+    #[error("no entity {0}")]
+    NoEntity(EntityId),
+    #[error("no source {0}")]
+    NoSource(String),
+}
+
+/// What a reader may see: their clearance, and optionally a date to see the state as of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadFilter {
+    pub clearance: Tlp,
+    pub as_of: Option<PartialDate>,
+}
+
+impl Default for ReadFilter {
+    fn default() -> Self {
+        ReadFilter {
+            clearance: Tlp::Clear,
+            as_of: None,
+        }
+    }
+}
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn, &path.display().to_string())?;
+        Ok(store)
+    }
+
+    /// A store in memory, for tests and one-off work.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn, ":memory:")?;
+        Ok(Store { conn })
+    }
+
+    /// Whether nothing has been imported yet.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM source WHERE kind != 'resolver'", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// Row counts of the main tables: sources, entities, statements.
+    pub fn counts(&self) -> Result<(u64, u64, u64), StoreError> {
+        let count = |table: &str| -> Result<u64, StoreError> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok(n as u64)
+        };
+        Ok((count("source")?, count("entity")?, count("statement")?))
+    }
+
+    /// The raw connection, for tests that need to reach under the API (triggers, counts).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

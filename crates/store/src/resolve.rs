@@ -1,0 +1,304 @@
+//! Alias resolution without destruction.
+//!
+//! Threat actors from different datasets that share a name, an alias or an external id
+//! (ATT&CK's ZIRCONIUM G0128 and MISP's APT31 share APT31, ZIRCONIUM and Violet Typhoon)
+//! are linked by `same_as` statements that say why. Records are never merged: the links
+//! are statements of the resolver's own source, recomputed after every import, and an
+//! analyst's denial (`same_as` with stance `denies`) keeps two records apart.
+//!
+//! A key used by two different actors of the same dataset is ambiguous: that dataset's
+//! own author says they are different, so the key links nothing and is reported. Links
+//! are made strongest first, and never join two records of one dataset into one group.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use dossier_model::{
+    ContentHash, Confidence, EntityId, EntityKind, Object, Predicate, Source, SourceKind, Stance,
+    Statement, Tlp, Value,
+};
+use rusqlite::{params, Transaction};
+use serde::Serialize;
+
+use crate::import::{load_sources, Writer};
+use crate::statements::{query, visible, visible_sources};
+use crate::{ReadFilter, StoreError};
+
+/// A name or id that two actors of one dataset both use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ambiguity {
+    /// The name or `scheme:id` as written.
+    pub key: String,
+    pub dataset: String,
+    pub entities: Vec<EntityId>,
+}
+
+/// What a resolver run found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Resolution {
+    /// `same_as` links made.
+    pub links: u64,
+    /// Groups of more than one record.
+    pub groups: u64,
+    pub ambiguities: Vec<Ambiguity>,
+    /// Candidate links refused because they would put two records of one dataset together.
+    pub refused: u64,
+}
+
+pub(crate) const DATASET: &str = "dossier/resolver";
+
+fn resolver_source() -> Source {
+    let mut s = Source::new(
+        SourceKind::Resolver,
+        DATASET,
+        "dossier alias resolver",
+        ContentHash::of(b"dossier alias resolver"),
+    );
+    s.publisher = Some("dossier".to_owned());
+    s
+}
+
+/// Evidence for one key of one entity.
+struct KeyUse {
+    display: String,
+    marking: Tlp,
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    datasets: Vec<BTreeSet<String>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the groups of `a` and `b` unless they hold records of one dataset.
+    fn union(&mut self, a: usize, b: usize) -> Option<bool> {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return Some(false);
+        }
+        if !self.datasets[ra].is_disjoint(&self.datasets[rb]) {
+            return None;
+        }
+        let moved = std::mem::take(&mut self.datasets[rb]);
+        self.datasets[ra].extend(moved);
+        self.parent[rb] = ra;
+        Some(true)
+    }
+}
+
+pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreError> {
+    let sources = load_sources(tx)?;
+    let filter = ReadFilter {
+        clearance: Tlp::Red,
+        as_of: None,
+    };
+    let visible_nums = visible_sources(&sources, &filter);
+    let dataset_of: HashMap<i64, &str> = sources.iter().map(|s| (s.num, s.dataset.as_str())).collect();
+
+    let kinds = query(tx, "s.predicate = 'is_a'", [])?;
+    let statuses = query(tx, "s.predicate = 'status'", [])?;
+    let revoked: HashSet<EntityId> = statuses
+        .iter()
+        .filter(|s| visible(s, &visible_nums, &filter))
+        .filter(|s| matches!(&s.statement.object, Object::Value(Value::Text { text }) if text == "revoked"))
+        .map(|s| s.statement.subject.clone())
+        .collect();
+    let actors: HashSet<EntityId> = kinds
+        .iter()
+        .filter(|s| visible(s, &visible_nums, &filter))
+        .filter(|s| {
+            matches!(&s.statement.object, Object::Value(Value::Text { text }) if text == EntityKind::ThreatActor.as_str())
+        })
+        .map(|s| s.statement.subject.clone())
+        .filter(|e| !revoked.contains(e))
+        .collect();
+
+    // key -> dataset -> entity -> evidence
+    let mut keys: BTreeMap<String, BTreeMap<String, BTreeMap<EntityId, KeyUse>>> = BTreeMap::new();
+    let named = query(
+        tx,
+        "s.name_key IS NOT NULL AND s.predicate IN ('name', 'alias', 'external_id')",
+        [],
+    )?;
+    for s in named.iter().filter(|s| visible(s, &visible_nums, &filter)) {
+        let st = &s.statement;
+        if !actors.contains(&st.subject) || st.stance != Stance::Asserts {
+            continue;
+        }
+        let Object::Value(value) = &st.object else { continue };
+        let name_key = dossier_model::name_key(&value.lexical());
+        let (key, display) = match &st.object {
+            Object::Value(Value::Identifier { scheme, value }) if st.predicate == Predicate::EXTERNAL_ID => {
+                if scheme == "misp-galaxy" {
+                    continue;
+                }
+                (format!("id:{scheme}:{name_key}"), format!("{scheme} {value}"))
+            }
+            Object::Value(v) => (format!("name:{name_key}"), v.lexical().into_owned()),
+            Object::Entity(_) => continue,
+        };
+        let dataset = dataset_of.get(&s.source_num).copied().unwrap_or("").to_owned();
+        let uses = keys.entry(key).or_default().entry(dataset).or_default();
+        let entry = uses.entry(st.subject.clone()).or_insert(KeyUse {
+            display,
+            marking: st.marking,
+        });
+        entry.marking = entry.marking.min(st.marking);
+    }
+
+    // Analysts' word first: denials keep apart, assertions join.
+    let manual = query(tx, "s.predicate = 'same_as' AND src.kind = 'manual'", [])?;
+    let mut denied: HashSet<(EntityId, EntityId)> = HashSet::new();
+    let mut asserted: Vec<(EntityId, EntityId)> = Vec::new();
+    for s in manual.iter().filter(|s| visible(s, &visible_nums, &filter)) {
+        let Object::Entity(other) = &s.statement.object else { continue };
+        let pair = ordered(&s.statement.subject, other);
+        match s.statement.stance {
+            Stance::Denies => {
+                denied.insert(pair);
+            }
+            Stance::Asserts => asserted.push(pair),
+        }
+    }
+    asserted.retain(|p| !denied.contains(p));
+
+    // Candidate pairs with their shared keys.
+    let mut resolution = Resolution::default();
+    let mut pairs: BTreeMap<(EntityId, EntityId), (Vec<String>, Tlp)> = BTreeMap::new();
+    let mut entity_datasets: BTreeMap<EntityId, BTreeSet<String>> = BTreeMap::new();
+    for by_dataset in keys.values() {
+        for (dataset, uses) in by_dataset {
+            for e in uses.keys() {
+                entity_datasets.entry(e.clone()).or_default().insert(dataset.clone());
+            }
+        }
+    }
+    for by_dataset in keys.values() {
+        let mut ambiguous = false;
+        for (dataset, uses) in by_dataset {
+            if uses.len() > 1 {
+                ambiguous = true;
+                let display = uses.values().next().map(|u| u.display.clone()).unwrap_or_default();
+                resolution.ambiguities.push(Ambiguity {
+                    key: display,
+                    dataset: dataset.clone(),
+                    entities: uses.keys().cloned().collect(),
+                });
+            }
+        }
+        if ambiguous {
+            continue;
+        }
+        let users: Vec<(&EntityId, &KeyUse)> = by_dataset.values().flat_map(|u| u.iter()).collect();
+        for (i, (a, ua)) in users.iter().enumerate() {
+            for (b, ub) in &users[i + 1..] {
+                if a == b {
+                    continue;
+                }
+                let pair = ordered(a, b);
+                if denied.contains(&pair) {
+                    continue;
+                }
+                let entry = pairs.entry(pair).or_insert_with(|| (Vec::new(), Tlp::Clear));
+                entry.0.push(ua.display.clone());
+                entry.1 = entry.1.max(ua.marking).max(ub.marking);
+            }
+        }
+    }
+
+    // Strongest evidence first, then by id for determinism.
+    let mut ranked: Vec<_> = pairs.into_iter().collect();
+    ranked.sort_by(|a, b| b.1 .0.len().cmp(&a.1 .0.len()).then_with(|| a.0.cmp(&b.0)));
+
+    let mut index: BTreeMap<EntityId, usize> = BTreeMap::new();
+    let mut uf = UnionFind {
+        parent: Vec::new(),
+        datasets: Vec::new(),
+    };
+    let slot = |e: &EntityId, uf: &mut UnionFind, index: &mut BTreeMap<EntityId, usize>| -> usize {
+        *index.entry(e.clone()).or_insert_with(|| {
+            uf.parent.push(uf.parent.len());
+            uf.datasets.push(entity_datasets.get(e).cloned().unwrap_or_default());
+            uf.parent.len() - 1
+        })
+    };
+    for (a, b) in &asserted {
+        let (ia, ib) = (slot(a, &mut uf, &mut index), slot(b, &mut uf, &mut index));
+        let (ra, rb) = (uf.find(ia), uf.find(ib));
+        if ra != rb {
+            // An analyst's link stands even across one dataset's records.
+            let moved = std::mem::take(&mut uf.datasets[rb]);
+            uf.datasets[ra].extend(moved);
+            uf.parent[rb] = ra;
+        }
+    }
+
+    let source = resolver_source();
+    let mut links = Vec::new();
+    for ((a, b), (evidence, marking)) in ranked {
+        let (ia, ib) = (slot(&a, &mut uf, &mut index), slot(&b, &mut uf, &mut index));
+        let (ra, rb) = (uf.find(ia), uf.find(ib));
+        let mut kept_apart = false;
+        for (x, y) in &denied {
+            if let (Some(&ix), Some(&iy)) = (index.get(x), index.get(y)) {
+                let (rx, ry) = (uf.find(ix), uf.find(iy));
+                kept_apart |= (rx == ra && ry == rb) || (rx == rb && ry == ra);
+            }
+        }
+        if kept_apart {
+            resolution.refused += 1;
+            continue;
+        }
+        match uf.union(ia, ib) {
+            None => resolution.refused += 1,
+            Some(false) => {}
+            Some(true) => {
+                let mut s = Statement::new(a, Predicate::SAME_AS, Object::Entity(b), source.id.clone());
+                let n = evidence.len() as i64;
+                s.confidence = Confidence::new((40 + 15 * n).min(95)).ok();
+                s.marking = marking;
+                s.note = Some(format!("shared: {}", evidence.join(", ")));
+                links.push(s);
+            }
+        }
+    }
+    let roots: HashSet<usize> = (0..uf.parent.len()).map(|i| uf.find(i)).collect();
+    resolution.groups = roots.len() as u64;
+    resolution.links = links.len() as u64;
+
+    // Replace the resolver's previous output.
+    let ids: Vec<String> = links.iter().map(|s| s.id().0).collect();
+    tx.execute("DELETE FROM source WHERE id = ?1", params![source.id.as_str()])?;
+    let mut out_source = source;
+    out_source.content_hash = ContentHash::of(ids.join("\n").as_bytes());
+    let diagnostics = serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
+    let mut writer = Writer::new(tx);
+    let counts = [
+        resolution.links + resolution.refused,
+        resolution.links,
+        resolution.refused,
+        0,
+        0,
+        links.len() as u64,
+    ];
+    let num = writer.source(&out_source, counts, &diagnostics, at)?;
+    for s in &links {
+        writer.statement(s, num)?;
+    }
+    Ok(resolution)
+}
+
+fn ordered(a: &EntityId, b: &EntityId) -> (EntityId, EntityId) {
+    if a <= b {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    }
+}

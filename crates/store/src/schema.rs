@@ -1,0 +1,78 @@
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Each entry upgrades the schema by one version; never edit a released entry.
+const MIGRATIONS: &[&str] = &[
+    // 1: sources, interned entity ids, statements.
+    r#"
+    CREATE TABLE source (
+        num          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        kind         TEXT NOT NULL,
+        dataset      TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        publisher    TEXT,
+        version      TEXT,
+        published    TEXT,
+        file_name    TEXT,
+        content_hash TEXT NOT NULL,
+        imported_at  TEXT NOT NULL,
+        received     INTEGER NOT NULL,
+        accepted     INTEGER NOT NULL,
+        rejected     INTEGER NOT NULL,
+        duplicate    INTEGER NOT NULL,
+        ignored      INTEGER NOT NULL,
+        statements   INTEGER NOT NULL,
+        diagnostics  TEXT NOT NULL
+    );
+    CREATE INDEX source_dataset ON source(dataset);
+    CREATE TABLE entity (
+        num INTEGER PRIMARY KEY,
+        id  TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE statement (
+        id            TEXT PRIMARY KEY,
+        subject       INTEGER NOT NULL REFERENCES entity(num),
+        predicate     TEXT NOT NULL,
+        object_entity INTEGER REFERENCES entity(num),
+        value_kind    TEXT,
+        value_scheme  TEXT,
+        value         TEXT,
+        name_key      TEXT,
+        stance        TEXT NOT NULL,
+        source        INTEGER NOT NULL REFERENCES source(num) ON DELETE CASCADE,
+        issuer        INTEGER REFERENCES entity(num),
+        valid_from    TEXT,
+        valid_to      TEXT,
+        stated_at     TEXT,
+        confidence    INTEGER,
+        marking       INTEGER NOT NULL,
+        note          TEXT,
+        CHECK ((object_entity IS NULL) != (value_kind IS NULL))
+    );
+    CREATE INDEX statement_subject ON statement(subject, predicate);
+    CREATE INDEX statement_object ON statement(object_entity) WHERE object_entity IS NOT NULL;
+    CREATE INDEX statement_name_key ON statement(name_key) WHERE name_key IS NOT NULL;
+    CREATE INDEX statement_source ON statement(source);
+    "#,
+];
+
+pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
