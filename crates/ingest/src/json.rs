@@ -56,7 +56,10 @@ pub(crate) fn shift(bytes: &[u8], start: usize, line: u64, column: u64) -> (u64,
     let before = &bytes[..start];
     let lines_before = before.iter().filter(|&&b| b == b'\n').count() as u64;
     if line <= 1 {
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
         (lines_before + 1, column + (start - line_start) as u64)
     } else {
         (lines_before + line, column)

@@ -67,8 +67,14 @@ impl Galaxy {
 
     fn entity(self, uuid: Uuid, meta: &Map<String, Json>) -> (EntityId, EntityKind) {
         match self {
-            Galaxy::Actors => (EntityId::from_uuid("intrusion-set", uuid), EntityKind::ThreatActor),
-            Galaxy::Producers => (EntityId::from_uuid("identity", uuid), EntityKind::Organization),
+            Galaxy::Actors => (
+                EntityId::from_uuid("intrusion-set", uuid),
+                EntityKind::ThreatActor,
+            ),
+            Galaxy::Producers => (
+                EntityId::from_uuid("identity", uuid),
+                EntityKind::Organization,
+            ),
             Galaxy::Sectors => (EntityId::from_uuid("identity", uuid), EntityKind::Sector),
             Galaxy::Countries => {
                 let id = meta
@@ -118,9 +124,9 @@ pub(crate) fn read_clusters(
         file: file.to_owned(),
         message,
     };
-    let ty = doc
-        .ty
-        .ok_or_else(|| fail("at type: a MISP galaxy cluster file names its galaxy type".to_owned()))?;
+    let ty = doc.ty.ok_or_else(|| {
+        fail("at type: a MISP galaxy cluster file names its galaxy type".to_owned())
+    })?;
     let galaxy = Galaxy::of(&ty).ok_or_else(|| {
         fail(format!(
             "at type: galaxy {ty:?} is not supported (threat-actor, microsoft-activity-group, mitre-intrusion-set, producer, country, sector)"
@@ -168,25 +174,31 @@ pub(crate) fn read_clusters(
             Ok(c) => c,
             Err(e) => {
                 report.rejected += 1;
-                report
-                    .diagnostics
-                    .push(diag(Severity::Error, join_path(&path, &e.path), e.message));
+                report.diagnostics.push(diag(
+                    Severity::Error,
+                    join_path(&path, &e.path),
+                    e.message,
+                ));
                 continue;
             }
         };
         let uuid = match Uuid::parse_str(&cluster.uuid) {
             Ok(u) => u,
-            Err(e) => {
+            Err(_) => {
                 report.rejected += 1;
-                let msg = format!("{:?} is not a uuid: {e}", cluster.uuid);
-                report.diagnostics.push(diag(Severity::Error, join_path(&path, "uuid"), msg));
+                let msg = format!("{:?} is not a uuid", cluster.uuid);
+                report
+                    .diagnostics
+                    .push(diag(Severity::Error, join_path(&path, "uuid"), msg));
                 continue;
             }
         };
         if cluster.value.trim().is_empty() {
             report.rejected += 1;
             let msg = "empty cluster value (the name)".to_owned();
-            report.diagnostics.push(diag(Severity::Error, join_path(&path, "value"), msg));
+            report
+                .diagnostics
+                .push(diag(Severity::Error, join_path(&path, "value"), msg));
             continue;
         }
         if seen.insert(uuid, ()).is_some() {
@@ -195,10 +207,20 @@ pub(crate) fn read_clusters(
         }
         report.accepted += 1;
         let mut warnings = Vec::new();
-        convert_cluster(galaxy, uuid, &cluster, &source.id, options.default_marking, &mut out, &mut warnings);
+        convert_cluster(
+            galaxy,
+            uuid,
+            &cluster,
+            &source.id,
+            options.default_marking,
+            &mut out,
+            &mut warnings,
+        );
         for (field, message) in warnings {
             let at = join_path(&path, &field);
-            report.diagnostics.push(diag(Severity::Warning, at, message));
+            report
+                .diagnostics
+                .push(diag(Severity::Warning, at, message));
         }
     }
     Ok(Batch {
@@ -231,7 +253,13 @@ impl Emitter<'_> {
     }
 
     fn text(&mut self, subject: &EntityId, predicate: Predicate, text: &str) {
-        self.emit(subject, predicate, Object::Value(Value::text(text.trim())), None, None);
+        self.emit(
+            subject,
+            predicate,
+            Object::Value(Value::text(text.trim())),
+            None,
+            None,
+        );
     }
 
     /// An organisation known by name only: declare it so it has a kind and a name.
@@ -244,7 +272,11 @@ impl Emitter<'_> {
 }
 
 /// Strings of a meta field that may be a string or a list of strings.
-fn strings<'m>(meta: &'m Map<String, Json>, key: &str, warnings: &mut Vec<(String, String)>) -> Vec<&'m str> {
+fn strings<'m>(
+    meta: &'m Map<String, Json>,
+    key: &str,
+    warnings: &mut Vec<(String, String)>,
+) -> Vec<&'m str> {
     match meta.get(key) {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::String(s)) => vec![s.as_str()],
@@ -253,13 +285,19 @@ fn strings<'m>(meta: &'m Map<String, Json>, key: &str, warnings: &mut Vec<(Strin
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
                     Some(s) => v.push(s),
-                    None => warnings.push((format!("meta.{key}[{i}]"), "not a string; left out".to_owned())),
+                    None => warnings.push((
+                        format!("meta.{key}[{i}]"),
+                        "not a string; left out".to_owned(),
+                    )),
                 }
             }
             v
         }
         Some(_) => {
-            warnings.push((format!("meta.{key}"), "not a string or list of strings; left out".to_owned()));
+            warnings.push((
+                format!("meta.{key}"),
+                "not a string or list of strings; left out".to_owned(),
+            ));
             Vec::new()
         }
     }
@@ -269,7 +307,10 @@ fn strings<'m>(meta: &'m Map<String, Json>, key: &str, warnings: &mut Vec<(Strin
     .collect()
 }
 
-#[allow(clippy::too_many_arguments, reason = "one call site; the pieces are unrelated")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces are unrelated"
+)]
 fn convert_cluster(
     galaxy: Galaxy,
     uuid: Uuid,
@@ -282,15 +323,31 @@ fn convert_cluster(
     let empty = Map::new();
     let meta = cluster.meta.as_ref().unwrap_or(&empty);
     let (id, kind) = galaxy.entity(uuid, meta);
-    let mut e = Emitter { source, marking, out };
-    let name = cluster.value.trim();
+    let mut e = Emitter {
+        source,
+        marking,
+        out,
+    };
+    // Country clusters are keyed by a lowercase name; their description is the proper one.
+    let proper = cluster
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let name = match (galaxy, proper) {
+        (Galaxy::Countries, Some(d)) => d,
+        _ => cluster.value.trim(),
+    };
 
     // Who uses which name: "Violet Typhoon:<producer uuid>" and "origin:<name>": "<vendor>".
     let mut namers: HashMap<String, EntityId> = HashMap::new();
     let attributions = strings(meta, "name-attribution", warnings);
     let mut attributed_names = Vec::new();
     for entry in &attributions {
-        match entry.rsplit_once(':').map(|(n, u)| (n.trim(), Uuid::parse_str(u.trim()))) {
+        match entry
+            .rsplit_once(':')
+            .map(|(n, u)| (n.trim(), Uuid::parse_str(u.trim())))
+        {
             Some((alias, Ok(producer))) if !alias.is_empty() => {
                 namers.insert(name_key(alias), EntityId::from_uuid("identity", producer));
                 attributed_names.push(alias);
@@ -312,28 +369,59 @@ fn convert_cluster(
     }
 
     e.text(&id, Predicate::IS_A, kind.as_str());
-    e.emit(&id, Predicate::NAME, Object::Value(Value::text(name)), namers.get(&name_key(name)), None);
-    if let Some(d) = cluster.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    e.emit(
+        &id,
+        Predicate::NAME,
+        Object::Value(Value::text(name)),
+        namers.get(&name_key(name)),
+        None,
+    );
+    if let (Some(d), false) = (proper, galaxy == Galaxy::Countries) {
         e.text(&id, Predicate::DESCRIPTION, d);
     }
-    e.emit(&id, Predicate::EXTERNAL_ID, Object::Value(Value::identifier("misp-galaxy", uuid.to_string())), None, None);
+    e.emit(
+        &id,
+        Predicate::EXTERNAL_ID,
+        Object::Value(Value::identifier("misp-galaxy", uuid.to_string())),
+        None,
+        None,
+    );
 
     let mut seen_names = vec![name_key(name)];
-    let synonyms = strings(meta, "synonyms", warnings);
+    let mut synonyms = strings(meta, "synonyms", warnings);
+    if name != cluster.value.trim() {
+        synonyms.insert(0, cluster.value.trim());
+    }
     for alias in synonyms.iter().chain(attributed_names.iter()) {
         let key = name_key(alias);
         if key.is_empty() || seen_names.contains(&key) {
             continue;
         }
         seen_names.push(key.clone());
-        e.emit(&id, Predicate::ALIAS, Object::Value(Value::text(*alias)), namers.get(&key), None);
+        e.emit(
+            &id,
+            Predicate::ALIAS,
+            Object::Value(Value::text(*alias)),
+            namers.get(&key),
+            None,
+        );
         if galaxy == Galaxy::Actors && is_attack_group_id(alias) {
             let v = Value::identifier("mitre-attack", *alias);
-            e.emit(&id, Predicate::EXTERNAL_ID, Object::Value(v), namers.get(&key), None);
+            e.emit(
+                &id,
+                Predicate::EXTERNAL_ID,
+                Object::Value(v),
+                namers.get(&key),
+                None,
+            );
         }
     }
 
-    for url in strings(meta, "refs", warnings).into_iter().chain(strings(meta, "official-refs", warnings)) {
+    for url in
+        strings(meta, "refs", warnings)
+            .into_iter()
+            .chain(strings(meta, "official-refs", warnings))
+    {
         e.text(&id, Predicate::REFERENCE, url);
     }
 
@@ -349,8 +437,17 @@ fn convert_cluster(
         Galaxy::Actors | Galaxy::Producers | Galaxy::Sectors => {
             for code in strings(meta, "country", warnings) {
                 match country_by_code(code) {
-                    Some(c) => e.emit(&id, Predicate::COUNTRY, Object::Entity(c.entity_id()), None, None),
-                    None => warnings.push(("meta.country".to_owned(), format!("unknown country code {code:?}; left out"))),
+                    Some(c) => e.emit(
+                        &id,
+                        Predicate::COUNTRY,
+                        Object::Entity(c.entity_id()),
+                        None,
+                        None,
+                    ),
+                    None => warnings.push((
+                        "meta.country".to_owned(),
+                        format!("unknown country code {code:?}; left out"),
+                    )),
                 }
             }
         }
@@ -362,11 +459,16 @@ fn convert_cluster(
     let confidence = match meta.get("attribution-confidence") {
         None => None,
         Some(v) => {
-            let n = v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+            let n = v
+                .as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
             match n.map(Confidence::new) {
                 Some(Ok(c)) => Some(c),
                 _ => {
-                    warnings.push(("meta.attribution-confidence".to_owned(), format!("{v} is not 0–100; left out")));
+                    warnings.push((
+                        "meta.attribution-confidence".to_owned(),
+                        format!("{v} is not 0–100; left out"),
+                    ));
                     None
                 }
             }
@@ -380,9 +482,18 @@ fn convert_cluster(
             Some(c) => c.entity_id(),
             None => e.named_organization(sponsor),
         };
-        e.emit(&id, Predicate::SPONSOR, Object::Entity(target), None, confidence);
+        e.emit(
+            &id,
+            Predicate::SPONSOR,
+            Object::Entity(target),
+            None,
+            confidence,
+        );
     }
-    for victim in strings(meta, "cfr-suspected-victims", warnings).into_iter().chain(strings(meta, "suspected-victims", warnings)) {
+    for victim in strings(meta, "cfr-suspected-victims", warnings)
+        .into_iter()
+        .chain(strings(meta, "suspected-victims", warnings))
+    {
         let object = match country_by_name(victim) {
             Some(c) => Object::Entity(c.entity_id()),
             None => Object::Value(Value::text(victim)),
@@ -402,13 +513,25 @@ fn convert_cluster(
     }
     for since in strings(meta, "since", warnings) {
         match PartialDate::parse(since) {
-            Ok(d) => e.emit(&id, Predicate::FIRST_SEEN, Object::Value(Value::Date { date: d }), None, None),
-            Err(_) => warnings.push(("meta.since".to_owned(), format!("{since:?} is not a date; left out"))),
+            Ok(d) => e.emit(
+                &id,
+                Predicate::FIRST_SEEN,
+                Object::Value(Value::Date { date: d }),
+                None,
+                None,
+            ),
+            Err(_) => warnings.push((
+                "meta.since".to_owned(),
+                format!("{since:?} is not a date; left out"),
+            )),
         }
     }
     for (i, rel) in cluster.related.iter().flatten().enumerate() {
         let Ok(dest) = Uuid::parse_str(&rel.dest_uuid) else {
-            warnings.push((format!("related[{i}].dest-uuid"), format!("{:?} is not a uuid; left out", rel.dest_uuid)));
+            warnings.push((
+                format!("related[{i}].dest-uuid"),
+                format!("{:?} is not a uuid; left out", rel.dest_uuid),
+            ));
             continue;
         };
         let predicate = match rel.ty.as_deref() {
@@ -416,7 +539,10 @@ fn convert_cluster(
             Some(t) => match Predicate::from_stix_relationship(t) {
                 Ok(p) => p,
                 Err(_) => {
-                    warnings.push((format!("related[{i}].type"), format!("{t:?} is not a relation type; left out")));
+                    warnings.push((
+                        format!("related[{i}].type"),
+                        format!("{t:?} is not a relation type; left out"),
+                    ));
                     continue;
                 }
             },

@@ -144,7 +144,9 @@ fn convert(
             Err(e) => {
                 report.rejected += 1;
                 let at = join_path(&path, &e.path);
-                report.diagnostics.push(diag(Severity::Error, line, at, e.message));
+                report
+                    .diagnostics
+                    .push(diag(Severity::Error, line, at, e.message));
                 continue;
             }
         };
@@ -201,7 +203,9 @@ fn convert(
                 report.accepted += 1;
                 for w in warnings {
                     let at = join_path(&r.path, w.0);
-                    report.diagnostics.push(diag(Severity::Warning, r.line, at, w.1));
+                    report
+                        .diagnostics
+                        .push(diag(Severity::Warning, r.line, at, w.1));
                 }
             }
             Outcome::Ignored(why) => {
@@ -211,7 +215,9 @@ fn convert(
             Outcome::Rejected(field, message) => {
                 report.rejected += 1;
                 let at = join_path(&r.path, field);
-                report.diagnostics.push(diag(Severity::Error, r.line, at, message));
+                report
+                    .diagnostics
+                    .push(diag(Severity::Error, r.line, at, message));
             }
         }
     }
@@ -342,10 +348,7 @@ impl Common<'_> {
     }
 }
 
-fn date_field(
-    value: &Option<String>,
-    field: &'static str,
-) -> Result<Option<PartialDate>, Outcome> {
+fn date_field(value: &Option<String>, field: &'static str) -> Result<Option<PartialDate>, Outcome> {
     match value {
         None => Ok(None),
         Some(v) => PartialDate::from_timestamp(v)
@@ -357,7 +360,9 @@ fn date_field(
 fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outcome {
     let id = match EntityId::parse(&obj.id) {
         Ok(id) if id.stix_type() == obj.ty => id,
-        Ok(_) => return Outcome::Rejected("id", format!("id {:?} is not of type {:?}", obj.id, obj.ty)),
+        Ok(_) => {
+            return Outcome::Rejected("id", format!("id {:?} is not of type {:?}", obj.id, obj.ty))
+        }
         Err(e) => return Outcome::Rejected("id", e.to_string()),
     };
     let created = match date_field(&obj.created, "created") {
@@ -376,7 +381,12 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outco
             None
         }
     };
-    let issuer = match obj.created_by_ref.as_deref().map(EntityId::parse).transpose() {
+    let issuer = match obj
+        .created_by_ref
+        .as_deref()
+        .map(EntityId::parse)
+        .transpose()
+    {
         Ok(i) => i,
         Err(e) => return Outcome::Rejected("created_by_ref", e.to_string()),
     };
@@ -384,7 +394,12 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outco
         .object_marking_refs
         .iter()
         .flatten()
-        .filter_map(|m| ctx.markings.get(m.as_str()).copied().or_else(|| Tlp::from_stix_marking_ref(m)))
+        .filter_map(|m| {
+            ctx.markings
+                .get(m.as_str())
+                .copied()
+                .or_else(|| Tlp::from_stix_marking_ref(m))
+        })
         .max()
         .unwrap_or(ctx.default_marking);
     let common = Common {
@@ -436,14 +451,24 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outco
         out.push(common.make(Predicate::STATUS, text("deprecated"), modified));
     }
     let name_key_of = name.map(name_key);
-    for alias in obj.aliases.iter().chain(obj.x_mitre_aliases.iter()).flatten() {
+    for alias in obj
+        .aliases
+        .iter()
+        .chain(obj.x_mitre_aliases.iter())
+        .flatten()
+    {
         let alias = alias.trim();
         if alias.is_empty() || Some(name_key(alias)) == name_key_of {
             continue;
         }
         out.push(common.make(Predicate::ALIAS, text(alias), modified));
     }
-    if let Some(d) = obj.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(d) = obj
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         out.push(common.make(Predicate::DESCRIPTION, text(d), modified));
     }
     if let Some(m) = &obj.primary_motivation {
@@ -451,7 +476,9 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outco
     }
     if let Some(code) = &obj.country {
         match dossier_model::country_by_code(code) {
-            Some(c) => out.push(common.make(Predicate::COUNTRY, Object::Entity(c.entity_id()), modified)),
+            Some(c) => {
+                out.push(common.make(Predicate::COUNTRY, Object::Entity(c.entity_id()), modified))
+            }
             None => warnings.push(("country", format!("unknown country code {code:?}"))),
         }
     }
@@ -460,7 +487,9 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outco
         ("last_seen", &obj.last_seen, Predicate::LAST_SEEN),
     ] {
         match date_field(value, field) {
-            Ok(Some(d)) => out.push(common.make(predicate, Object::Value(Value::Date { date: d }), modified)),
+            Ok(Some(d)) => {
+                out.push(common.make(predicate, Object::Value(Value::Date { date: d }), modified))
+            }
             Ok(None) => {}
             Err(_) => warnings.push((field, format!("{value:?} is not a timestamp; left out"))),
         }
@@ -482,12 +511,16 @@ fn convert_relationship(
         Ok(p) => p,
         Err(e) => return Outcome::Rejected("relationship_type", e.to_string()),
     };
-    let endpoint = |v: &Option<String>, field: &'static str| match v.as_deref().map(EntityId::parse) {
+    let endpoint = |v: &Option<String>, field: &'static str| match v.as_deref().map(EntityId::parse)
+    {
         None => Err(Outcome::Rejected(field, "missing".to_owned())),
         Some(Err(e)) => Err(Outcome::Rejected(field, e.to_string())),
         Some(Ok(id)) => Ok(id),
     };
-    let (from, to) = match (endpoint(&obj.source_ref, "source_ref"), endpoint(&obj.target_ref, "target_ref")) {
+    let (from, to) = match (
+        endpoint(&obj.source_ref, "source_ref"),
+        endpoint(&obj.target_ref, "target_ref"),
+    ) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(o), _) | (_, Err(o)) => return o,
     };
@@ -504,10 +537,16 @@ fn convert_relationship(
             to.stix_type()
         ));
     }
-    let (valid_from, valid_to) = match (date_field(&obj.start_time, "start_time"), date_field(&obj.stop_time, "stop_time")) {
+    let (valid_from, valid_to) = match (
+        date_field(&obj.start_time, "start_time"),
+        date_field(&obj.stop_time, "stop_time"),
+    ) {
         (Ok(a), Ok(b)) => (a, b),
         _ => {
-            warnings.push(("start_time", "start_time or stop_time is not a timestamp; left out".to_owned()));
+            warnings.push((
+                "start_time",
+                "start_time or stop_time is not a timestamp; left out".to_owned(),
+            ));
             (None, None)
         }
     };
@@ -518,7 +557,12 @@ fn convert_relationship(
     s.stated_at = created;
     s.valid_from = valid_from;
     s.valid_to = valid_to;
-    s.note = obj.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+    s.note = obj
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned);
     out.push(s);
     Outcome::Accepted(warnings)
 }

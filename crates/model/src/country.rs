@@ -110,7 +110,11 @@ mod tests {
             ("united states", "US"),
             ("Korea (Democratic People's Republic of)", "KP"),
         ] {
-            assert_eq!(country_by_name(name).map(|c| c.alpha2), Some(code), "{name}");
+            assert_eq!(
+                country_by_name(name).map(|c| c.alpha2),
+                Some(code),
+                "{name}"
+            );
         }
         assert_eq!(country_by_name("Middle East"), None);
         assert_eq!(country_by_code("ZZ"), None);

@@ -150,8 +150,14 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<&str, ()>) {
-        let got = PartialDate::parse(input).map(|d| d.to_string()).map_err(|_| ());
-        assert_eq!(got.as_deref(), expected.as_ref().map(|s| *s), "input {input:?}");
+        let got = PartialDate::parse(input)
+            .map(|d| d.to_string())
+            .map_err(|_| ());
+        assert_eq!(
+            got.as_deref(),
+            expected.as_ref().map(|s| *s),
+            "input {input:?}"
+        );
     }
 
     #[test]
@@ -165,8 +171,17 @@ mod tests {
     #[test]
     fn rejects_broken_dates() {
         for bad in [
-            "", "85", "1985-3", "2024-13", "2023-02-29", "2024-04-31", "2024-03-25-1", "abcd",
-            "0000", "2024--01", "+202",
+            "",
+            "85",
+            "1985-3",
+            "2024-13",
+            "2023-02-29",
+            "2024-04-31",
+            "2024-03-25-1",
+            "abcd",
+            "0000",
+            "2024--01",
+            "+202",
         ] {
             check(bad, Err(()));
         }

@@ -49,7 +49,10 @@ impl EntityId {
 
     /// An id of STIX type `ty` derived from `key` (UUIDv5); `ty` must be a lowercase STIX type.
     pub fn derived(ty: &str, key: &str) -> Self {
-        EntityId(format!("{ty}--{}", deterministic_uuid(&format!("{ty}:{key}"))))
+        EntityId(format!(
+            "{ty}--{}",
+            deterministic_uuid(&format!("{ty}:{key}"))
+        ))
     }
 
     /// An id of STIX type `ty` around an existing uuid.
@@ -64,6 +67,13 @@ impl EntityId {
     /// The STIX type part before `--`.
     pub fn stix_type(&self) -> &str {
         self.0.split_once("--").map_or("", |(t, _)| t)
+    }
+}
+
+impl std::str::FromStr for EntityId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        EntityId::parse(s)
     }
 }
 

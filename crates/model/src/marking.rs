@@ -40,9 +40,15 @@ impl Tlp {
     }
 
     pub fn from_rank(rank: u8) -> Option<Tlp> {
-        [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red]
-            .get(rank as usize)
-            .copied()
+        [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ]
+        .get(rank as usize)
+        .copied()
     }
 
     /// The level of a STIX marking-definition id: TLP 1.0 definitions of STIX 2.0/2.1 and
@@ -108,7 +114,13 @@ mod tests {
         assert!(Tlp::Green.visible_to(Tlp::Amber));
         assert!(!Tlp::Red.visible_to(Tlp::AmberStrict));
         assert!(!Tlp::AmberStrict.visible_to(Tlp::Amber));
-        for t in [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red] {
+        for t in [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ] {
             assert_eq!(Tlp::from_rank(t.rank()), Some(t));
             assert_eq!(t.as_str().parse::<Tlp>(), Ok(t));
         }

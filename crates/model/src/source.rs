@@ -52,7 +52,9 @@ impl SourceId {
     /// Accepts an id read back from storage or typed by a user.
     pub fn parse(s: &str) -> Option<Self> {
         s.strip_prefix("source--")
-            .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+            .filter(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            })
             .map(|_| SourceId(s.to_owned()))
     }
 

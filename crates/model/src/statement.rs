@@ -152,10 +152,17 @@ impl From<Confidence> for u8 {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Value {
-    Text { text: String },
-    Date { date: PartialDate },
+    Text {
+        text: String,
+    },
+    Date {
+        date: PartialDate,
+    },
     /// An identifier in some scheme: `mitre-attack` `G0128`, `iso3166-1` `CN`.
-    Identifier { scheme: String, value: String },
+    Identifier {
+        scheme: String,
+        value: String,
+    },
 }
 
 impl Value {
@@ -263,7 +270,12 @@ impl Statement {
         field(&date(self.valid_from));
         field(&date(self.valid_to));
         field(&date(self.stated_at));
-        field(&self.confidence.map(|c| c.get().to_string()).unwrap_or_default());
+        field(
+            &self
+                .confidence
+                .map(|c| c.get().to_string())
+                .unwrap_or_default(),
+        );
         field(self.marking.as_str());
         field(self.note.as_deref().unwrap_or(""));
         StatementId::of(&buf)
@@ -279,7 +291,12 @@ mod tests {
         let id = EntityId::parse("intrusion-set--4283ae19-69c7-4347-a35e-b56f08eb660b");
         let id = id.unwrap_or_else(|e| panic!("{e}"));
         let source = SourceId::for_content(&ContentHash::of(b"bundle"));
-        Statement::new(id, Predicate::ALIAS, Object::Value(Value::text("APT31")), source)
+        Statement::new(
+            id,
+            Predicate::ALIAS,
+            Object::Value(Value::text("APT31")),
+            source,
+        )
     }
 
     #[test]

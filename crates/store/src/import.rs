@@ -62,7 +62,9 @@ fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, O
             title: row.get(4)?,
             publisher: row.get(5)?,
             version: row.get(6)?,
-            published: published.as_deref().and_then(|p| PartialDate::parse(p).ok()),
+            published: published
+                .as_deref()
+                .and_then(|p| PartialDate::parse(p).ok()),
             file_name: row.get(8)?,
             content_hash: row.get(9)?,
             imported_at: row.get(10)?,
@@ -79,7 +81,8 @@ fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, O
 }
 
 pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY num"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY num"))?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -123,7 +126,13 @@ impl<'t> Writer<'t> {
         Ok(num)
     }
 
-    pub fn source(&mut self, source: &Source, counts: [u64; 6], diagnostics: &str, imported_at: &str) -> Result<i64, StoreError> {
+    pub fn source(
+        &mut self,
+        source: &Source,
+        counts: [u64; 6],
+        diagnostics: &str,
+        imported_at: &str,
+    ) -> Result<i64, StoreError> {
         let to_i = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         self.tx.execute(
             "INSERT INTO source (id, kind, dataset, title, publisher, version, published, file_name, content_hash, \
@@ -164,9 +173,13 @@ impl<'t> Writer<'t> {
                 match v {
                     Value::Text { text } => (None, Some("text"), None, Some(text.clone()), key),
                     Value::Date { date } => (None, Some("date"), None, Some(date.to_string()), key),
-                    Value::Identifier { scheme, value } => {
-                        (None, Some("identifier"), Some(scheme.as_str()), Some(value.clone()), key)
-                    }
+                    Value::Identifier { scheme, value } => (
+                        None,
+                        Some("identifier"),
+                        Some(scheme.as_str()),
+                        Some(value.clone()),
+                        key,
+                    ),
                 }
             }
         };
@@ -206,7 +219,21 @@ impl Store {
     /// the same transaction. Importing content already present changes nothing.
     ///
     /// `imported_at` is the caller's clock (RFC 3339).
-    pub fn import(&mut self, batch: &Batch, imported_at: &str) -> Result<ImportOutcome, StoreError> {
+    pub fn import(
+        &mut self,
+        batch: &Batch,
+        imported_at: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        self.import_with_progress(batch, imported_at, &mut |_, _| {})
+    }
+
+    /// [`Store::import`], calling `progress(written, total)` as statements are written.
+    pub fn import_with_progress(
+        &mut self,
+        batch: &Batch,
+        imported_at: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportOutcome, StoreError> {
         let tx = self.conn.transaction()?;
         let existing = tx
             .query_row(
@@ -225,11 +252,23 @@ impl Store {
         let r = &batch.report;
         let diagnostics = serde_json::to_string(&r.diagnostics).unwrap_or_else(|_| "[]".to_owned());
         let mut writer = Writer::new(&tx);
-        let counts = [r.received, r.accepted, r.rejected, r.duplicate, r.ignored, batch.statements.len() as u64];
+        let counts = [
+            r.received,
+            r.accepted,
+            r.rejected,
+            r.duplicate,
+            r.ignored,
+            batch.statements.len() as u64,
+        ];
         let num = writer.source(&batch.source, counts, &diagnostics, imported_at)?;
-        for s in &batch.statements {
+        let total = batch.statements.len() as u64;
+        for (i, s) in batch.statements.iter().enumerate() {
             writer.statement(s, num)?;
+            if i % 4096 == 0 {
+                progress(i as u64, total);
+            }
         }
+        progress(total, total);
         drop(writer);
         let resolution = resolve::run(&tx, imported_at)?;
         let (source, _) = tx.query_row(
@@ -264,14 +303,19 @@ impl Store {
         for id in [a, b] {
             let known: Option<i64> = self
                 .conn
-                .query_row("SELECT num FROM entity WHERE id = ?1", [id.as_str()], |r| r.get(0))
+                .query_row("SELECT num FROM entity WHERE id = ?1", [id.as_str()], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if known.is_none() {
                 return Err(StoreError::NoEntity(id.clone()));
             }
         }
         let (first, second) = if a <= b { (a, b) } else { (b, a) };
-        let canonical = format!("same_as\u{1f}{first}\u{1f}{second}\u{1f}{}\u{1f}{analyst}\u{1f}{at}", stance.as_str());
+        let canonical = format!(
+            "same_as\u{1f}{first}\u{1f}{second}\u{1f}{}\u{1f}{analyst}\u{1f}{at}",
+            stance.as_str()
+        );
         let hash = ContentHash::of(canonical.as_bytes());
         let verb = match stance {
             Stance::Asserts => "linked",

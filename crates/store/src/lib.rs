@@ -26,7 +26,9 @@ pub use view::{
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database {path} was written by a newer dossier (schema {found}, this build knows {known})")]
+    #[error(
+        "database {path} was written by a newer dossier (schema {found}, this build knows {known})"
+    )]
     TooNew {
         path: String,
         found: i64,
@@ -85,18 +87,20 @@ impl Store {
 
     /// Whether nothing has been imported yet.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM source WHERE kind != 'resolver'", [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM source WHERE kind != 'resolver'",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(n == 0)
     }
 
     /// Row counts of the main tables: sources, entities, statements.
     pub fn counts(&self) -> Result<(u64, u64, u64), StoreError> {
         let count = |table: &str| -> Result<u64, StoreError> {
-            let n: i64 = self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             Ok(n as u64)
         };
         Ok((count("source")?, count("entity")?, count("statement")?))

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use dossier_model::{
-    ContentHash, Confidence, EntityId, EntityKind, Object, Predicate, Source, SourceKind, Stance,
+    Confidence, ContentHash, EntityId, EntityKind, Object, Predicate, Source, SourceKind, Stance,
     Statement, Tlp, Value,
 };
 use rusqlite::{params, Transaction};
@@ -100,7 +100,10 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         as_of: None,
     };
     let visible_nums = visible_sources(&sources, &filter);
-    let dataset_of: HashMap<i64, &str> = sources.iter().map(|s| (s.num, s.dataset.as_str())).collect();
+    let dataset_of: HashMap<i64, &str> = sources
+        .iter()
+        .map(|s| (s.num, s.dataset.as_str()))
+        .collect();
 
     let kinds = query(tx, "s.predicate = 'is_a'", [])?;
     let statuses = query(tx, "s.predicate = 'status'", [])?;
@@ -132,19 +135,30 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         if !actors.contains(&st.subject) || st.stance != Stance::Asserts {
             continue;
         }
-        let Object::Value(value) = &st.object else { continue };
+        let Object::Value(value) = &st.object else {
+            continue;
+        };
         let name_key = dossier_model::name_key(&value.lexical());
         let (key, display) = match &st.object {
-            Object::Value(Value::Identifier { scheme, value }) if st.predicate == Predicate::EXTERNAL_ID => {
+            Object::Value(Value::Identifier { scheme, value })
+                if st.predicate == Predicate::EXTERNAL_ID =>
+            {
                 if scheme == "misp-galaxy" {
                     continue;
                 }
-                (format!("id:{scheme}:{name_key}"), format!("{scheme} {value}"))
+                (
+                    format!("id:{scheme}:{name_key}"),
+                    format!("{scheme} {value}"),
+                )
             }
             Object::Value(v) => (format!("name:{name_key}"), v.lexical().into_owned()),
             Object::Entity(_) => continue,
         };
-        let dataset = dataset_of.get(&s.source_num).copied().unwrap_or("").to_owned();
+        let dataset = dataset_of
+            .get(&s.source_num)
+            .copied()
+            .unwrap_or("")
+            .to_owned();
         let uses = keys.entry(key).or_default().entry(dataset).or_default();
         let entry = uses.entry(st.subject.clone()).or_insert(KeyUse {
             display,
@@ -158,7 +172,9 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     let mut denied: HashSet<(EntityId, EntityId)> = HashSet::new();
     let mut asserted: Vec<(EntityId, EntityId)> = Vec::new();
     for s in manual.iter().filter(|s| visible(s, &visible_nums, &filter)) {
-        let Object::Entity(other) = &s.statement.object else { continue };
+        let Object::Entity(other) = &s.statement.object else {
+            continue;
+        };
         let pair = ordered(&s.statement.subject, other);
         match s.statement.stance {
             Stance::Denies => {
@@ -176,7 +192,10 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     for by_dataset in keys.values() {
         for (dataset, uses) in by_dataset {
             for e in uses.keys() {
-                entity_datasets.entry(e.clone()).or_default().insert(dataset.clone());
+                entity_datasets
+                    .entry(e.clone())
+                    .or_default()
+                    .insert(dataset.clone());
             }
         }
     }
@@ -185,7 +204,11 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         for (dataset, uses) in by_dataset {
             if uses.len() > 1 {
                 ambiguous = true;
-                let display = uses.values().next().map(|u| u.display.clone()).unwrap_or_default();
+                let display = uses
+                    .values()
+                    .next()
+                    .map(|u| u.display.clone())
+                    .unwrap_or_default();
                 resolution.ambiguities.push(Ambiguity {
                     key: display,
                     dataset: dataset.clone(),
@@ -206,7 +229,9 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
                 if denied.contains(&pair) {
                     continue;
                 }
-                let entry = pairs.entry(pair).or_insert_with(|| (Vec::new(), Tlp::Clear));
+                let entry = pairs
+                    .entry(pair)
+                    .or_insert_with(|| (Vec::new(), Tlp::Clear));
                 entry.0.push(ua.display.clone());
                 entry.1 = entry.1.max(ua.marking).max(ub.marking);
             }
@@ -225,7 +250,8 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     let slot = |e: &EntityId, uf: &mut UnionFind, index: &mut BTreeMap<EntityId, usize>| -> usize {
         *index.entry(e.clone()).or_insert_with(|| {
             uf.parent.push(uf.parent.len());
-            uf.datasets.push(entity_datasets.get(e).cloned().unwrap_or_default());
+            uf.datasets
+                .push(entity_datasets.get(e).cloned().unwrap_or_default());
             uf.parent.len() - 1
         })
     };
@@ -260,7 +286,8 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
             None => resolution.refused += 1,
             Some(false) => {}
             Some(true) => {
-                let mut s = Statement::new(a, Predicate::SAME_AS, Object::Entity(b), source.id.clone());
+                let mut s =
+                    Statement::new(a, Predicate::SAME_AS, Object::Entity(b), source.id.clone());
                 let n = evidence.len() as i64;
                 s.confidence = Confidence::new((40 + 15 * n).min(95)).ok();
                 s.marking = marking;
@@ -275,10 +302,14 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
 
     // Replace the resolver's previous output.
     let ids: Vec<String> = links.iter().map(|s| s.id().0).collect();
-    tx.execute("DELETE FROM source WHERE id = ?1", params![source.id.as_str()])?;
+    tx.execute(
+        "DELETE FROM source WHERE id = ?1",
+        params![source.id.as_str()],
+    )?;
     let mut out_source = source;
     out_source.content_hash = ContentHash::of(ids.join("\n").as_bytes());
-    let diagnostics = serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
+    let diagnostics =
+        serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
     let mut writer = Writer::new(tx);
     let counts = [
         resolution.links + resolution.refused,

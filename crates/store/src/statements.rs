@@ -48,7 +48,8 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<Stored, StoreError> {
     let subject = entity(row.get(0)?, "statement.subject")?
         .ok_or_else(|| corrupt("statement.subject", ""))?;
     let predicate: String = row.get(1)?;
-    let predicate = Predicate::parse(&predicate).map_err(|_| corrupt("statement.predicate", predicate))?;
+    let predicate =
+        Predicate::parse(&predicate).map_err(|_| corrupt("statement.predicate", predicate))?;
     let object = match entity(row.get(2)?, "statement.object_entity")? {
         Some(e) => Object::Entity(e),
         None => {
@@ -58,7 +59,8 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<Stored, StoreError> {
             Object::Value(match kind.as_deref() {
                 Some("text") => Value::Text { text: value },
                 Some("date") => Value::Date {
-                    date: PartialDate::parse(&value).map_err(|_| corrupt("statement.value", value))?,
+                    date: PartialDate::parse(&value)
+                        .map_err(|_| corrupt("statement.value", value))?,
                 },
                 Some("identifier") => Value::Identifier {
                     scheme: scheme.unwrap_or_default(),
@@ -120,10 +122,7 @@ pub(crate) fn query(
 
 /// The sources a reader sees: per dataset the newest version (by publication date, then
 /// import order), among those published by the as-of date if one is given.
-pub(crate) fn visible_sources(
-    sources: &[SourceRecord],
-    filter: &ReadFilter,
-) -> HashSet<i64> {
+pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> HashSet<i64> {
     let mut newest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
     for s in sources {
         if let (Some(as_of), Some(published)) = (filter.as_of, s.published) {

@@ -157,7 +157,10 @@ impl<'a> Reader<'a> {
             "s.subject = (SELECT num FROM entity WHERE id = ?1) ORDER BY s.source, s.rowid",
             [id.as_str()],
         )?;
-        Ok(rows.into_iter().filter(|s| visible(s, &self.visible, &self.filter)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|s| visible(s, &self.visible, &self.filter))
+            .collect())
     }
 
     fn pointing_at(&self, id: &EntityId) -> Result<Vec<Stored>, StoreError> {
@@ -166,12 +169,22 @@ impl<'a> Reader<'a> {
             "s.object_entity = (SELECT num FROM entity WHERE id = ?1) ORDER BY s.source, s.rowid",
             [id.as_str()],
         )?;
-        Ok(rows.into_iter().filter(|s| visible(s, &self.visible, &self.filter)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|s| visible(s, &self.visible, &self.filter))
+            .collect())
     }
 
     fn with_key(&self, key: &str) -> Result<Vec<Stored>, StoreError> {
-        let rows = query(&self.store.conn, "s.name_key = ?1 ORDER BY s.source, s.rowid", [key])?;
-        Ok(rows.into_iter().filter(|s| visible(s, &self.visible, &self.filter)).collect())
+        let rows = query(
+            &self.store.conn,
+            "s.name_key = ?1 ORDER BY s.source, s.rowid",
+            [key],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter(|s| visible(s, &self.visible, &self.filter))
+            .collect())
     }
 
     fn entity_ref(&mut self, id: &EntityId) -> Result<EntityRef, StoreError> {
@@ -180,16 +193,26 @@ impl<'a> Reader<'a> {
         }
         let about = self.about(id)?;
         let text_of = |p: &Predicate| {
-            about.iter().find_map(|s| match (&s.statement.object, &s.statement.predicate == p) {
-                (Object::Value(v), true) if s.statement.stance == Stance::Asserts => Some(v.lexical().into_owned()),
-                _ => None,
-            })
+            about.iter().find_map(
+                |s| match (&s.statement.object, &s.statement.predicate == p) {
+                    (Object::Value(v), true) if s.statement.stance == Stance::Asserts => {
+                        Some(v.lexical().into_owned())
+                    }
+                    _ => None,
+                },
+            )
         };
         let external_id = about
             .iter()
             .filter_map(|s| match &s.statement.object {
-                Object::Value(Value::Identifier { scheme, value }) if s.statement.predicate == Predicate::EXTERNAL_ID => {
-                    Some((scheme.as_str() != "mitre-attack", scheme.starts_with("misp"), format!("{scheme} {value}")))
+                Object::Value(Value::Identifier { scheme, value })
+                    if s.statement.predicate == Predicate::EXTERNAL_ID =>
+                {
+                    Some((
+                        scheme.as_str() != "mitre-attack",
+                        scheme.starts_with("misp"),
+                        format!("{scheme} {value}"),
+                    ))
                 }
                 _ => None,
             })
@@ -258,7 +281,9 @@ impl<'a> Reader<'a> {
                 })
                 .collect();
             for s in rows {
-                let Object::Entity(o) = &s.statement.object else { continue };
+                let Object::Entity(o) = &s.statement.object else {
+                    continue;
+                };
                 let p = pair(&s.statement.subject, o);
                 if link_ids.insert(s.statement.id()) {
                     links.push(s.clone());
@@ -266,7 +291,11 @@ impl<'a> Reader<'a> {
                 if s.statement.stance == Stance::Denies || denied.contains(&p) {
                     continue;
                 }
-                let other = if s.statement.subject == e { o.clone() } else { s.statement.subject.clone() };
+                let other = if s.statement.subject == e {
+                    o.clone()
+                } else {
+                    s.statement.subject.clone()
+                };
                 if seen.insert(other.clone()) {
                     members.push(other.clone());
                     queue.push_back(other);
@@ -292,10 +321,9 @@ fn add_fact(facts: &mut Vec<Fact>, value: &Value, sourcing: Sourcing) {
         v => (v.lexical().into_owned(), None),
     };
     let key = name_key(&shown);
-    match facts
-        .iter_mut()
-        .find(|f| f.scheme == scheme && (name_key(&f.value) == key && !key.is_empty() || f.value == shown))
-    {
+    match facts.iter_mut().find(|f| {
+        f.scheme == scheme && (name_key(&f.value) == key && !key.is_empty() || f.value == shown)
+    }) {
         Some(f) => f.sourcing.push(sourcing),
         None => facts.push(Fact {
             value: shown,
@@ -306,7 +334,10 @@ fn add_fact(facts: &mut Vec<Fact>, value: &Value, sourcing: Sourcing) {
 }
 
 fn add_relation(rels: &mut Vec<Relation>, predicate: &str, other: EntityRef, sourcing: Sourcing) {
-    match rels.iter_mut().find(|r| r.predicate == predicate && r.other.id == other.id) {
+    match rels
+        .iter_mut()
+        .find(|r| r.predicate == predicate && r.other.id == other.id)
+    {
         Some(r) => r.sourcing.push(sourcing),
         None => rels.push(Relation {
             predicate: predicate.to_owned(),
@@ -321,7 +352,9 @@ impl Store {
     pub fn has_entity(&self, id: &EntityId) -> Result<bool, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT 1 FROM entity WHERE id = ?1", [id.as_str()], |_| Ok(()))
+            .query_row("SELECT 1 FROM entity WHERE id = ?1", [id.as_str()], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some())
     }
@@ -340,13 +373,21 @@ impl Store {
         if key.is_empty() {
             return Ok(Vec::new());
         }
-        let mut candidates: Vec<EntityId> = Vec::new();
+        // Records filed under the name come before those that only use it as an alias.
+        let mut candidates: Vec<(bool, EntityId)> = Vec::new();
         for s in reader.with_key(&key)? {
             let p = &s.statement.predicate;
-            if (p.is_name() || *p == Predicate::EXTERNAL_ID) && !candidates.contains(&s.statement.subject) {
-                candidates.push(s.statement.subject.clone());
+            if p.is_name() || *p == Predicate::EXTERNAL_ID {
+                candidates.push((*p != Predicate::NAME, s.statement.subject.clone()));
             }
         }
+        candidates.sort();
+        let mut seen = HashSet::new();
+        let candidates: Vec<EntityId> = candidates
+            .into_iter()
+            .map(|c| c.1)
+            .filter(|c| seen.insert(c.clone()))
+            .collect();
         let mut groups: Vec<(bool, usize, EntityId)> = Vec::new();
         let mut covered: HashSet<EntityId> = HashSet::new();
         for c in candidates {
@@ -373,24 +414,45 @@ impl Store {
 
     /// Names containing `text` (same folding as [`Store::lookup`]), best matches first,
     /// one hit per group of linked records.
-    pub fn search(&self, text: &str, filter: ReadFilter, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+    pub fn search(
+        &self,
+        text: &str,
+        filter: ReadFilter,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         let key = name_key(text);
         if key.is_empty() {
             return Ok(Vec::new());
         }
         let mut reader = Reader::new(self, filter)?;
-        let pattern = format!("%{}%", key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            key.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         let rows = query(
             &self.conn,
             "s.name_key LIKE ?1 ESCAPE '\\' AND s.predicate IN ('name', 'alias', 'external_id')",
             [pattern],
         )?;
         let mut found: Vec<(u8, usize, String, EntityId)> = Vec::new();
-        for s in rows.iter().filter(|s| visible(s, &reader.visible, &reader.filter)) {
-            let Object::Value(v) = &s.statement.object else { continue };
+        for s in rows
+            .iter()
+            .filter(|s| visible(s, &reader.visible, &reader.filter))
+        {
+            let Object::Value(v) = &s.statement.object else {
+                continue;
+            };
             let shown = v.lexical().into_owned();
             let k = name_key(&shown);
-            let rank = if k == key { 0 } else if k.starts_with(&key) { 1 } else { 2 };
+            let rank = if k == key {
+                0
+            } else if k.starts_with(&key) {
+                1
+            } else {
+                2
+            };
             found.push((rank, k.len(), shown, s.statement.subject.clone()));
         }
         found.sort();
@@ -483,7 +545,9 @@ impl Store {
                         add_fact(&mut by_user[slot].1, v, sourcing);
                     }
                     (Object::Value(v), "external_id") => add_fact(&mut d.external_ids, v, sourcing),
-                    (Object::Value(v), p) => add_fact(d.facts.entry(p.to_owned()).or_default(), v, sourcing),
+                    (Object::Value(v), p) => {
+                        add_fact(d.facts.entry(p.to_owned()).or_default(), v, sourcing)
+                    }
                     (Object::Entity(o), p) => {
                         if in_group.contains(o) {
                             continue;
@@ -509,7 +573,9 @@ impl Store {
             }
         }
         for s in link_rows {
-            let Object::Entity(b) = &s.statement.object else { continue };
+            let Object::Entity(b) = &s.statement.object else {
+                continue;
+            };
             let sourcing = r.sourcing(&s)?;
             d.links.push(Link {
                 a: s.statement.subject.clone(),
@@ -528,7 +594,13 @@ impl Store {
             groups.push(NameGroup { used_by, names });
         }
         groups.sort_by_key(|g| match &g.used_by {
-            Some(u) => (0, u.name.clone().unwrap_or_else(|| u.id.to_string()).to_lowercase()),
+            Some(u) => (
+                0,
+                u.name
+                    .clone()
+                    .unwrap_or_else(|| u.id.to_string())
+                    .to_lowercase(),
+            ),
             None => (1, String::new()),
         });
         d.names = groups;
@@ -537,7 +609,10 @@ impl Store {
             let mut others = Vec::new();
             for s in r.with_key(key)? {
                 let subject = &s.statement.subject;
-                if s.statement.predicate.is_name() && !in_group.contains(subject) && !others.iter().any(|o: &EntityRef| o.id == *subject) {
+                if s.statement.predicate.is_name()
+                    && !in_group.contains(subject)
+                    && !others.iter().any(|o: &EntityRef| o.id == *subject)
+                {
                     others.push(r.entity_ref(subject)?);
                 }
             }

@@ -1,0 +1,330 @@
+//! `dossier`: who is this, who is behind it, who says so.
+
+mod bundled;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use dossier_ingest::ReadOptions;
+use dossier_model::{EntityId, PartialDate, Stance, Tlp};
+use dossier_store::{ImportOutcome, ReadFilter, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Who is this, who is behind it, who says so, and is it sanctioned?"
+)]
+struct Cli {
+    /// The database file [default: the per-user data directory, e.g. ~/.local/share/dossier/dossier.db]
+    #[arg(long, global = true, env = "DOSSIER_DB")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    /// Most restricted TLP marking to show: clear, green, amber, amber+strict or red
+    #[arg(long, global = true, env = "DOSSIER_CLEARANCE", default_value = "red")]
+    clearance: Tlp,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load the bundled datasets (MITRE ATT&CK Enterprise, MISP galaxies); safe to repeat
+    Init,
+    /// Import files: STIX 2.0/2.1 bundles or JSON lines, MISP galaxy clusters (gzip accepted)
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Marking for records that carry none
+        #[arg(long, default_value = "clear")]
+        tlp: Tlp,
+        /// File the sources under this dataset (newer versions of a dataset supersede older)
+        #[arg(long)]
+        dataset: Option<String>,
+    },
+    /// Show everything known about an entity, by name, alias, external id or entity id
+    Show {
+        query: String,
+        /// Only what was stated and valid on this date (YYYY, YYYY-MM or YYYY-MM-DD)
+        #[arg(long)]
+        as_of: Option<PartialDate>,
+    },
+    /// Find entities whose names contain TEXT
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// List imported sources with their hashes and counts
+    Sources,
+    /// Record that two entities are the same (an analyst's link)
+    Link {
+        a: EntityId,
+        b: EntityId,
+        #[arg(long, env = "USER", default_value = "analyst")]
+        analyst: String,
+    },
+    /// Record that two entities are not the same; separates records the resolver linked
+    Unlink {
+        a: EntityId,
+        b: EntityId,
+        #[arg(long, env = "USER", default_value = "analyst")]
+        analyst: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_db() -> Result<PathBuf> {
+    let dir = dirs::data_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join(".local/share")))
+        .context("no per-user data directory; pass --db or set DOSSIER_DB")?;
+    Ok(dir.join("dossier").join("dossier.db"))
+}
+
+fn open(cli: &Cli) -> Result<Store> {
+    let path = match &cli.db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+fn print_json(value: &impl Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Result of importing one file, for the summary.
+#[derive(Serialize)]
+struct FileResult {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<ImportOutcome>,
+}
+
+fn import_one(
+    store: &mut Store,
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    quiet: bool,
+) -> FileResult {
+    let bar = if quiet || bytes.len() < 1 << 20 {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
+    bar.set_message(format!("reading {name}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let batch = match dossier_ingest::read(name, bytes, options) {
+        Ok(b) => b,
+        Err(e) => {
+            bar.finish_and_clear();
+            return FileResult {
+                path: name.to_owned(),
+                error: Some(e.to_string()),
+                outcome: None,
+            };
+        }
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_length(batch.statements.len() as u64);
+    bar.set_message(format!("writing {name}"));
+    let result = store.import_with_progress(&batch, &now(), &mut |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    match result {
+        Ok(outcome) => FileResult {
+            path: name.to_owned(),
+            error: None,
+            outcome: Some(outcome),
+        },
+        Err(e) => FileResult {
+            path: name.to_owned(),
+            error: Some(format!("import failed, nothing was written: {e}")),
+            outcome: None,
+        },
+    }
+}
+
+fn report(results: &[FileResult], json: bool) -> Result<ExitCode> {
+    if json {
+        print_json(&results)?;
+    } else {
+        for r in results {
+            render::import_result(r.path.as_str(), r.error.as_deref(), r.outcome.as_ref());
+        }
+    }
+    Ok(if results.iter().any(|r| r.error.is_some()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn init(store: &mut Store, quiet: bool) -> Vec<FileResult> {
+    bundled::BUNDLED
+        .iter()
+        .map(|b| import_one(store, b.name, b.bytes, &ReadOptions::default(), quiet))
+        .collect()
+}
+
+/// Loads the bundled data into an empty database before a read.
+fn ensure_initialised(store: &mut Store, json: bool) -> Result<()> {
+    if store.is_empty()? {
+        if !json {
+            eprintln!("empty database: loading the bundled datasets first (dossier init)");
+        }
+        let results = init(store, json);
+        if let Some(failed) = results.iter().find_map(|r| r.error.as_ref()) {
+            bail!("loading bundled data failed: {failed}");
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: &Cli) -> Result<ExitCode> {
+    let filter = |as_of: Option<PartialDate>| ReadFilter {
+        clearance: cli.clearance,
+        as_of,
+    };
+    match &cli.command {
+        Command::Init => {
+            let mut store = open(cli)?;
+            let results = init(&mut store, cli.json);
+            report(&results, cli.json)
+        }
+        Command::Ingest {
+            paths,
+            tlp,
+            dataset,
+        } => {
+            let mut store = open(cli)?;
+            let options = ReadOptions {
+                default_marking: *tlp,
+                dataset: dataset.clone(),
+            };
+            let mut results = Vec::new();
+            for path in paths {
+                let name = path.display().to_string();
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        results.push(import_one(&mut store, &name, &bytes, &options, cli.json))
+                    }
+                    Err(e) => results.push(FileResult {
+                        path: name.clone(),
+                        error: Some(format!("{name}: cannot read: {e}")),
+                        outcome: None,
+                    }),
+                }
+            }
+            report(&results, cli.json)
+        }
+        Command::Show { query, as_of } => {
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            let found = store.lookup(query, filter(*as_of))?;
+            if found.is_empty() {
+                if cli.json {
+                    print_json(&Vec::<()>::new())?;
+                } else {
+                    eprintln!("nothing is called {query:?}; try: dossier search {query:?}");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+            let mut dossiers = Vec::new();
+            for id in &found {
+                dossiers.push(store.dossier(id, filter(*as_of))?);
+            }
+            if cli.json {
+                print_json(&dossiers)?;
+            } else {
+                if dossiers.len() > 1 {
+                    println!(
+                        "{} different entities are called {query:?}\n",
+                        dossiers.len()
+                    );
+                }
+                for (i, d) in dossiers.iter().enumerate() {
+                    if i > 0 {
+                        println!("\n{}\n", "=".repeat(72));
+                    }
+                    print!("{}", render::dossier(d));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { text, limit } => {
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            let hits = store.search(text, filter(None), *limit)?;
+            if cli.json {
+                print_json(&hits)?;
+            } else {
+                print!("{}", render::search(&hits));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sources => {
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            let sources = store.sources()?;
+            if cli.json {
+                print_json(&sources)?;
+            } else {
+                print!("{}", render::sources(&sources));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Link { a, b, analyst } | Command::Unlink { a, b, analyst } => {
+            let stance = if matches!(cli.command, Command::Link { .. }) {
+                Stance::Asserts
+            } else {
+                Stance::Denies
+            };
+            let mut store = open(cli)?;
+            let outcome = store.record_same_as(a, b, stance, analyst, &now())?;
+            if cli.json {
+                print_json(&outcome)?;
+            } else {
+                let verb = if stance == Stance::Asserts {
+                    "linked"
+                } else {
+                    "unlinked"
+                };
+                println!("{verb} {a} and {b} (source {})", outcome.source.id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

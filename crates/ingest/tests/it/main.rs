@@ -1,0 +1,222 @@
+//! Reader tests over real subsets of public data (tests/data/<format>/<case>.<ext>, golden
+//! output beside each as <case>.expected.json; regenerate with UPDATE_GOLDEN=1 and review
+//! the diff) and over broken input.
+
+use std::path::{Path, PathBuf};
+
+use dossier_ingest::{read, Batch, ReadError, ReadOptions};
+use dossier_model::Tlp;
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+fn read_case(rel: &str) -> Batch {
+    let path = data(rel);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read(rel, &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Compares a batch with its golden file.
+fn check_golden(rel: &str) -> Batch {
+    let batch = read_case(rel);
+    let actual = serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n";
+    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    let golden = data(&format!("{stem}.expected.json"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &actual).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let expected = std::fs::read_to_string(&golden)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", golden.display()));
+    assert!(
+        actual == expected,
+        "{rel}: output differs from {}; rerun with UPDATE_GOLDEN=1 and review the diff",
+        golden.display()
+    );
+    batch
+}
+
+fn err(name: &str, bytes: &[u8]) -> String {
+    match read(name, bytes, &ReadOptions::default()) {
+        Ok(b) => panic!("{name}: accepted broken input: {:?}", b.report),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn golden_attack_subset() {
+    let b = check_golden("stix/attack-subset.jsonl");
+    assert_eq!(b.source.dataset, "mitre-attack/enterprise-attack");
+    assert_eq!(b.report.received, 21);
+    assert_eq!(b.report.ignored, 1, "the x-mitre-tactic is not modelled");
+    assert_eq!(b.report.rejected, 0);
+}
+
+#[test]
+fn golden_zirconium_bundle() {
+    let b = check_golden("stix/zirconium-bundle.json");
+    let aliases: Vec<String> = b
+        .statements
+        .iter()
+        .filter(|s| s.predicate.as_str() == "alias")
+        .map(|s| match &s.object {
+            dossier_model::Object::Value(v) => v.lexical().into_owned(),
+            other => panic!("alias to {other:?}"),
+        })
+        .collect();
+    assert_eq!(aliases, ["APT31", "Violet Typhoon"]);
+}
+
+#[test]
+fn golden_misp_threat_actors() {
+    let b = check_golden("misp/threat-actor-subset.json");
+    assert_eq!((b.report.received, b.report.accepted), (4, 4));
+}
+
+#[test]
+fn golden_misp_countries() {
+    check_golden("misp/country-subset.json");
+}
+
+#[test]
+fn golden_stix21_examples() {
+    check_golden("stix/oasis-threat-actor-2.1.json");
+    let marked = check_golden("stix/oasis-markings-2.1.json");
+    assert!(
+        marked.statements.iter().any(|s| s.marking != Tlp::Clear),
+        "TLP markings are read"
+    );
+}
+
+#[test]
+fn same_input_gives_same_output() {
+    let a = read_case("misp/threat-actor-subset.json");
+    let b = read_case("misp/threat-actor-subset.json");
+    assert_eq!(a.statements, b.statements);
+    assert_eq!(a.source, b.source);
+}
+
+#[test]
+fn truncated_json_names_the_line() {
+    let bytes = std::fs::read(data("stix/zirconium-bundle.json")).unwrap_or_default();
+    let msg = err("apt31.json", &bytes[..bytes.len() / 2]);
+    assert!(msg.starts_with("apt31.json: line "), "{msg}");
+    assert!(msg.contains("truncated"), "{msg}");
+}
+
+#[test]
+fn broken_json_line_names_the_line() {
+    let bytes = std::fs::read(data("stix/attack-subset.jsonl")).unwrap_or_default();
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"type\": \"malware\", \"id\": ";
+    let msg = err("subset.jsonl", lines.join("\n").as_bytes());
+    assert!(msg.starts_with("subset.jsonl: line 3, column"), "{msg}");
+}
+
+#[test]
+fn invalid_utf8_names_line_and_byte() {
+    let msg = err(
+        "latin1.json",
+        b"{\"type\": \"bundle\",\n \"objects\": [\"caf\xe9\"]}",
+    );
+    assert_eq!(msg, "latin1.json: line 2: byte 36 is not valid UTF-8");
+}
+
+#[test]
+fn truncated_gzip_is_refused() {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/misp-galaxy/country.json.gz"),
+    )
+    .unwrap_or_default();
+    let msg = err("country.json.gz", &bytes[..bytes.len() / 3]);
+    assert!(
+        msg.starts_with("country.json.gz: gzip data is damaged or truncated"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_and_empty_inputs_are_refused() {
+    assert!(matches!(
+        read("e.json", b"  \n", &ReadOptions::default()),
+        Err(ReadError::Empty { .. })
+    ));
+    let msg = err("list.csv", b"name,country\nAPT31,CN\n");
+    assert!(msg.contains("not a format dossier reads"), "{msg}");
+    let msg = err("galaxy.json", br#"{"name": "Threat Actor", "namespace": "misp", "type": "threat-actor", "uuid": "698774c7-8022-42c4-917f-8d6e4f06ada3"}"#);
+    assert!(msg.contains("MISP galaxy definition"), "{msg}");
+    let msg = err(
+        "g.json",
+        br#"{"type": "weather", "uuid": "x", "values": []}"#,
+    );
+    assert!(msg.contains("galaxy \"weather\" is not supported"), "{msg}");
+}
+
+#[test]
+fn bad_records_are_rejected_with_their_path_and_the_rest_kept() {
+    let input = br#"{"type": "bundle", "id": "bundle--1", "objects": [
+  {"type": "intrusion-set", "id": "intrusion-set--9a1e8f0e-0000-4000-8000-000000000001", "name": "Good", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z"},
+  {"type": "intrusion-set", "id": "intrusion-set--9a1e8f0e-0000-4000-8000-000000000002", "name": "Bad", "aliases": "not-a-list"},
+  {"type": "intrusion-set", "id": "not an id", "name": "Worse"},
+  {"type": "malware", "id": "malware--9a1e8f0e-0000-4000-8000-000000000003", "name": "Dated", "created": "yesterday"},
+  {"type": "intrusion-set", "id": "intrusion-set--9a1e8f0e-0000-4000-8000-000000000001", "name": "Good v2", "created": "2020-01-01T00:00:00Z", "modified": "2021-01-01T00:00:00Z"}
+]}"#;
+    let b = read("mixed.json", input, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let r = &b.report;
+    assert_eq!(
+        (r.received, r.accepted, r.rejected, r.duplicate),
+        (5, 1, 3, 1)
+    );
+    let shown: Vec<String> = r.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "mixed.json:3: at objects[1].aliases: invalid type: string \"not-a-list\", expected a sequence",
+            "mixed.json:4: at objects[2].id: entity id \"not an id\" is not of the form <type>--<identifier>",
+            "mixed.json:5: at objects[3].created: date \"yesterday\" is not YYYY, YYYY-MM or YYYY-MM-DD",
+        ]
+    );
+    let names: Vec<String> = b
+        .statements
+        .iter()
+        .filter(|s| s.predicate.as_str() == "name")
+        .map(|s| format!("{:?}", s.object))
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(
+        names[0].contains("Good v2"),
+        "the newest version wins: {names:?}"
+    );
+}
+
+#[test]
+fn bad_misp_clusters_are_rejected_with_their_path() {
+    let input = br#"{"type": "threat-actor", "name": "Threat Actor", "uuid": "7cdff317-a673-4474-84ec-4f1754947823", "version": 1, "values": [
+  {"value": "Fine", "uuid": "11111111-2222-4333-8444-555555555555", "meta": {"synonyms": ["Alias One", 7], "country": "ZZ", "attribution-confidence": "high"}},
+  {"value": "No uuid", "uuid": "nope"},
+  {"value": "", "uuid": "11111111-2222-4333-8444-555555555556"},
+  {"uuid": "11111111-2222-4333-8444-555555555557"},
+  {"value": "Again", "uuid": "11111111-2222-4333-8444-555555555555"}
+]}"#;
+    let b = read("ta.json", input, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let r = &b.report;
+    assert_eq!(
+        (r.received, r.accepted, r.rejected, r.duplicate),
+        (5, 1, 3, 1)
+    );
+    let shown: Vec<String> = r.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "ta.json:2: at values[0].meta.synonyms[1]: not a string; left out",
+            "ta.json:2: at values[0].meta.country: unknown country code \"ZZ\"; left out",
+            "ta.json:2: at values[0].meta.attribution-confidence: \"high\" is not 0–100; left out",
+            "ta.json:3: at values[1].uuid: \"nope\" is not a uuid",
+            "ta.json:4: at values[2].value: empty cluster value (the name)",
+            "ta.json:5: at values[3]: missing field `value`",
+        ]
+    );
+}
