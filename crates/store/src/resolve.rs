@@ -20,7 +20,7 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 
 use crate::import::{load_sources, Writer};
-use crate::statements::{query, visible, visible_sources};
+use crate::statements::{denied_pairs, query, visible, visible_sources};
 use crate::{ReadFilter, StoreError};
 
 /// A name or id that two actors of one dataset both use.
@@ -167,23 +167,26 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         entry.marking = entry.marking.min(st.marking);
     }
 
-    // Analysts' word first: denials keep apart, assertions join.
+    // Analysts' word first: the latest entry per pair keeps apart or joins.
     let manual = query(tx, "s.predicate = 'same_as' AND src.kind = 'manual'", [])?;
-    let mut denied: HashSet<(EntityId, EntityId)> = HashSet::new();
+    let manual: Vec<_> = manual
+        .into_iter()
+        .filter(|s| visible(s, &visible_nums, &filter))
+        .collect();
+    let denied = denied_pairs(&manual, &sources);
     let mut asserted: Vec<(EntityId, EntityId)> = Vec::new();
-    for s in manual.iter().filter(|s| visible(s, &visible_nums, &filter)) {
+    for s in manual
+        .iter()
+        .filter(|s| s.statement.stance == Stance::Asserts)
+    {
         let Object::Entity(other) = &s.statement.object else {
             continue;
         };
         let pair = ordered(&s.statement.subject, other);
-        match s.statement.stance {
-            Stance::Denies => {
-                denied.insert(pair);
-            }
-            Stance::Asserts => asserted.push(pair),
+        if !denied.contains(&pair) && !asserted.contains(&pair) {
+            asserted.push(pair);
         }
     }
-    asserted.retain(|p| !denied.contains(p));
 
     // Candidate pairs with their shared keys.
     let mut resolution = Resolution::default();

@@ -121,24 +121,76 @@ pub(crate) fn query(
 }
 
 /// The sources a reader sees: per dataset the newest version (by publication date, then
-/// import order), among those published by the as-of date if one is given.
+/// import order). With an as-of date, the newest version published by then; where every
+/// version we hold is younger, the oldest one, whose statements' own dates then decide.
 pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> HashSet<i64> {
     let mut newest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
+    let mut oldest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
     for s in sources {
+        let order = (s.published, s.num);
+        if oldest
+            .get(s.dataset.as_str())
+            .is_none_or(|cur| order < (cur.published, cur.num))
+        {
+            oldest.insert(&s.dataset, s);
+        }
         if let (Some(as_of), Some(published)) = (filter.as_of, s.published) {
             if published.earliest() > as_of.latest() {
                 continue;
             }
         }
-        let newer = match newest.get(s.dataset.as_str()) {
-            None => true,
-            Some(cur) => (s.published, s.num) > (cur.published, cur.num),
-        };
-        if newer {
+        if newest
+            .get(s.dataset.as_str())
+            .is_none_or(|cur| order > (cur.published, cur.num))
+        {
             newest.insert(&s.dataset, s);
         }
     }
+    for (dataset, s) in oldest {
+        newest.entry(dataset).or_insert(s);
+    }
     newest.values().map(|s| s.num).collect()
+}
+
+/// The pairs an analyst has kept apart: for each pair, the latest manual `same_as`
+/// statement decides.
+pub(crate) fn denied_pairs(
+    rows: &[Stored],
+    sources: &[SourceRecord],
+) -> HashSet<(EntityId, EntityId)> {
+    let manual: HashSet<i64> = sources
+        .iter()
+        .filter(|s| s.kind == "manual")
+        .map(|s| s.num)
+        .collect();
+    let mut latest: BTreeMap<(EntityId, EntityId), (Option<PartialDate>, i64, Stance)> =
+        BTreeMap::new();
+    for r in rows {
+        let st = &r.statement;
+        let Object::Entity(o) = &st.object else {
+            continue;
+        };
+        if st.predicate != Predicate::SAME_AS || !manual.contains(&r.source_num) {
+            continue;
+        }
+        let pair = if st.subject <= *o {
+            (st.subject.clone(), o.clone())
+        } else {
+            (o.clone(), st.subject.clone())
+        };
+        let candidate = (st.stated_at, r.source_num, st.stance);
+        if latest
+            .get(&pair)
+            .is_none_or(|cur| (cur.0, cur.1) < (candidate.0, candidate.1))
+        {
+            latest.insert(pair, candidate);
+        }
+    }
+    latest
+        .into_iter()
+        .filter(|(_, v)| v.2 == Stance::Denies)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// Whether a statement was made, and held, on the filter's as-of date, and may be shown

@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::import::{load_sources, SourceRecord};
-use crate::statements::{query, visible, visible_sources, Stored};
+use crate::statements::{denied_pairs, query, visible, visible_sources, Stored};
 use crate::{ReadFilter, Store, StoreError};
 
 /// A source as cited in a dossier, by its short key ("S1").
@@ -272,14 +272,7 @@ impl<'a> Reader<'a> {
         let mut queue = VecDeque::from([id.clone()]);
         while let Some(e) = queue.pop_front() {
             let rows = self.same_as(&e)?;
-            let denied: HashSet<(EntityId, EntityId)> = rows
-                .iter()
-                .filter(|s| s.statement.stance == Stance::Denies)
-                .filter_map(|s| match &s.statement.object {
-                    Object::Entity(o) => Some(pair(&s.statement.subject, o)),
-                    Object::Value(_) => None,
-                })
-                .collect();
+            let denied = denied_pairs(&rows, &self.sources);
             for s in rows {
                 let Object::Entity(o) = &s.statement.object else {
                     continue;

@@ -1,0 +1,379 @@
+//! Store behaviour on a real SQLite file: atomic and idempotent imports, alias resolution
+//! and its undoing, as-of and clearance filtering, name lookup.
+
+use std::path::{Path, PathBuf};
+
+use dossier_ingest::{read, Batch, ReadOptions};
+use dossier_model::{EntityId, PartialDate, Stance, Tlp};
+use dossier_store::{Dossier, ReadFilter, Store};
+
+const NOW: &str = "2026-01-01T00:00:00Z";
+const ZIRCONIUM: &str = "intrusion-set--4283ae19-69c7-4347-a35e-b56f08eb660b";
+const MISP_APT31: &str = "intrusion-set--6bf7e6b6-5917-45a6-9567-f0baba79768c";
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/tests/data")
+        .join(rel)
+}
+
+fn batch(rel: &str, options: &ReadOptions) -> Batch {
+    let bytes = std::fs::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    read(rel, &bytes, options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn id(s: &str) -> EntityId {
+    EntityId::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join("dossier.db")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn loaded(dir: &tempfile::TempDir) -> Store {
+    let mut store = open(dir);
+    for rel in [
+        "stix/attack-subset.jsonl",
+        "misp/threat-actor-subset.json",
+        "misp/country-subset.json",
+    ] {
+        store
+            .import(&batch(rel, &ReadOptions::default()), NOW)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    store
+}
+
+fn all() -> ReadFilter {
+    ReadFilter {
+        clearance: Tlp::Red,
+        as_of: None,
+    }
+}
+
+fn names(d: &Dossier) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for g in &d.names {
+        let who = g
+            .used_by
+            .as_ref()
+            .map(|u| u.name.clone().unwrap_or_else(|| u.id.to_string()))
+            .unwrap_or_default();
+        for n in &g.names {
+            out.push((who.clone(), n.value.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let before = store.counts().unwrap_or_else(|e| panic!("{e}"));
+    let again = store
+        .import(
+            &batch("misp/threat-actor-subset.json", &ReadOptions::default()),
+            "2026-02-02T00:00:00Z",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.already_present);
+    assert_eq!(
+        again.source.imported_at, NOW,
+        "the first import's record is kept"
+    );
+    assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), before);
+    // Reopening the file sees the same state.
+    drop(store);
+    assert_eq!(
+        open(&dir).counts().unwrap_or_else(|e| panic!("{e}")),
+        before
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let before = store.counts().unwrap_or_else(|e| panic!("{e}"));
+    let sources_before = store.sources().unwrap_or_else(|e| panic!("{e}"));
+    // Fail the write of the 4th statement of the next import, as a full disk would.
+    store
+        .connection()
+        .execute_batch(&format!(
+            "CREATE TRIGGER fail_midway BEFORE INSERT ON statement \
+             WHEN (SELECT count(*) FROM statement) >= {} \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            before.2 + 3
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let result = store.import(
+        &batch("stix/zirconium-bundle.json", &ReadOptions::default()),
+        NOW,
+    );
+    assert!(result.is_err(), "the trigger must have fired");
+    assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), before);
+    assert_eq!(
+        store.sources().unwrap_or_else(|e| panic!("{e}")),
+        sources_before
+    );
+}
+
+#[test]
+fn aliases_link_records_and_an_analyst_can_separate_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let found = store
+        .lookup("APT31", all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found, [id(MISP_APT31)], "one actor, filed under its name");
+    let d = store
+        .dossier(&found[0], all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let members: Vec<&str> = d.members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(members, [MISP_APT31, ZIRCONIUM]);
+    assert_eq!(d.links.len(), 1);
+    let why = d.links[0].sourcing.note.clone().unwrap_or_default();
+    assert_eq!(why, "shared: APT31, Violet Typhoon, ZIRCONIUM");
+    let n = names(&d);
+    for (who, name) in [
+        ("The MITRE Corporation", "ZIRCONIUM"),
+        ("The MITRE Corporation", "Violet Typhoon"),
+        (
+            "identity--f9eb432f-2293-48b7-bca4-cc78beb50df0",
+            "JUDGMENT PANDA",
+        ),
+    ] {
+        assert!(
+            n.contains(&(who.to_owned(), name.to_owned())),
+            "{who}: {name} missing from {n:?}"
+        );
+    }
+    let ids: Vec<String> = d.external_ids.iter().map(|f| f.value.clone()).collect();
+    assert!(ids.contains(&"G0128".to_owned()), "{ids:?}");
+    assert!(
+        d.outgoing.iter().any(|r| r.predicate == "uses"),
+        "techniques from ATT&CK"
+    );
+    assert!(d
+        .countries
+        .iter()
+        .any(|r| r.other.name.as_deref() == Some("China")));
+
+    // The analyst says they differ: two dossiers again, and the denial is kept as data.
+    store
+        .record_same_as(
+            &id(ZIRCONIUM),
+            &id(MISP_APT31),
+            Stance::Denies,
+            "tester",
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = store
+        .lookup("APT31", all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    let d = store
+        .dossier(&id(ZIRCONIUM), all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.members.len(), 1);
+    assert!(d.links.iter().any(|l| l.sourcing.stance == Stance::Denies));
+    assert!(
+        d.shared_names.iter().any(|s| s.name == "APT31"),
+        "the shared name is shown, not merged"
+    );
+
+    // And links them again.
+    store
+        .record_same_as(
+            &id(MISP_APT31),
+            &id(ZIRCONIUM),
+            Stance::Asserts,
+            "tester",
+            "2026-01-02T00:00:00Z",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = store
+        .lookup("Violet Typhoon", all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
+fn an_alias_two_records_of_one_dataset_use_is_ambiguous() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let misp = br#"{"type": "threat-actor", "name": "Threat Actor", "uuid": "7cdff317-a673-4474-84ec-4f1754947823", "version": 1, "values": [
+      {"value": "Alpha", "uuid": "11111111-2222-4333-8444-000000000001", "meta": {"synonyms": ["Shared Storm"]}},
+      {"value": "Beta", "uuid": "11111111-2222-4333-8444-000000000002", "meta": {"synonyms": ["Shared Storm"]}}]}"#;
+    let stix = br#"{"type": "bundle", "id": "bundle--5", "objects": [
+      {"type": "intrusion-set", "id": "intrusion-set--11111111-2222-4333-8444-000000000003", "name": "Gamma",
+       "aliases": ["Gamma", "Shared Storm"], "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z"}]}"#;
+    store
+        .import(
+            &read("a.json", misp, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = store
+        .import(
+            &read("b.json", stix, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let resolution = outcome.resolution.unwrap_or_default();
+    let shared: Vec<_> = resolution
+        .ambiguities
+        .iter()
+        .filter(|a| a.key == "Shared Storm")
+        .collect();
+    assert_eq!(shared.len(), 1, "{:?}", resolution.ambiguities);
+    assert_eq!(shared[0].entities.len(), 2);
+    let found = store
+        .lookup("Shared Storm", all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 3, "never silently merged: {found:?}");
+}
+
+#[test]
+fn as_of_shows_only_what_was_stated_and_valid_then() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    store
+        .import(
+            &batch("stix/zirconium-bundle.json", &ReadOptions::default()),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let at = |d: &str| ReadFilter {
+        clearance: Tlp::Red,
+        as_of: Some(PartialDate::parse(d).unwrap_or_else(|e| panic!("{e}"))),
+    };
+    // Created 2021-03-24, aliases as of the 2025-10-15 version.
+    let d = store
+        .dossier(&id(ZIRCONIUM), at("2022-06"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n: Vec<String> = names(&d).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(n, ["ZIRCONIUM"]);
+    let d = store
+        .dossier(&id(ZIRCONIUM), at("2026-01-01"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names(&d).len(), 3);
+    let d = store
+        .dossier(&id(ZIRCONIUM), at("2020"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(names(&d).is_empty() && d.kinds.is_empty());
+}
+
+#[test]
+fn clearance_hides_marked_statements_even_from_lookup() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let options = ReadOptions {
+        default_marking: Tlp::Amber,
+        dataset: None,
+    };
+    store
+        .import(&batch("stix/zirconium-bundle.json", &options), NOW)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let green = ReadFilter {
+        clearance: Tlp::Green,
+        as_of: None,
+    };
+    assert!(store
+        .lookup("Violet Typhoon", green)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_empty());
+    assert!(store
+        .search("typhoon", green, 10)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_empty());
+    let d = store
+        .dossier(&id(ZIRCONIUM), green)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        d.names.is_empty() && d.sources.is_empty(),
+        "not even a count leaks"
+    );
+    let amber = ReadFilter {
+        clearance: Tlp::Amber,
+        as_of: None,
+    };
+    assert_eq!(
+        store
+            .lookup("Violet Typhoon", amber)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn lookup_ignores_case_accents_and_width() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = loaded(&dir);
+    for q in [
+        "violet typhoon",
+        "VIOLET-TYPHOON",
+        "Ｖｉｏｌｅｔ Ｔｙｐｈｏｏｎ",
+        "Víolet Typhöon",
+        "g0128",
+    ] {
+        let found = store.lookup(q, all()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.len(), 1, "{q}: {found:?}");
+    }
+    let hits = store
+        .search("typh", all(), 10)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        hits.iter()
+            .any(|h| h.records == 2 && h.matched == "Violet Typhoon"),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn a_newer_version_of_a_dataset_supersedes_the_older() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let v1 = br#"{"type": "bundle", "id": "bundle--1", "objects": [{"type": "malware", "id": "malware--11111111-2222-4333-8444-000000000009",
+      "name": "OldName", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z"}]}"#;
+    let v2 = br#"{"type": "bundle", "id": "bundle--1", "objects": [{"type": "malware", "id": "malware--11111111-2222-4333-8444-000000000009",
+      "name": "NewName", "created": "2020-01-01T00:00:00Z", "modified": "2021-01-01T00:00:00Z"}]}"#;
+    let options = ReadOptions {
+        default_marking: Tlp::Clear,
+        dataset: Some("vendor/feed".to_owned()),
+    };
+    for v in [&v1[..], &v2[..]] {
+        store
+            .import(
+                &read("feed.json", v, &options).unwrap_or_else(|e| panic!("{e}")),
+                NOW,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(store
+        .lookup("OldName", all())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_empty());
+    assert_eq!(
+        store
+            .lookup("NewName", all())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        1
+    );
+    let then = ReadFilter {
+        clearance: Tlp::Red,
+        as_of: PartialDate::parse("2020-06").ok(),
+    };
+    assert_eq!(
+        store
+            .lookup("OldName", then)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .len(),
+        1,
+        "as of 2020 the old version holds"
+    );
+}
