@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Namespace of every name-derived uuid dossier makes (UUIDv5).
-const DOSSIER_NAMESPACE: Uuid = Uuid::from_u128(0x6d2b_8f0e_4f2a_5c3e_9a41_d0551e7c0001);
+const DOSSIER_NAMESPACE: Uuid = Uuid::from_u128(0x6d2b_8f0e_4f2a_5c3e_9a41_d055_1e7c_0001);
 
 /// A UUIDv5 derived from `key`: the same key always gives the same uuid.
 pub fn deterministic_uuid(key: &str) -> Uuid {

@@ -1,0 +1,320 @@
+//! The `dossier` binary as a user runs it, on a fresh database file with the bundled data.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("dossier.db")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env_remove("DOSSIER_DB")
+            .env_remove("DOSSIER_CLEARANCE")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run dossier: {e}"))
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "dossier {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+}
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/tests/data")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// (who uses it, name) pairs of a dossier.
+fn names(d: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for g in d["names"].as_array().into_iter().flatten() {
+        let who = g["used_by"]["name"].as_str().unwrap_or("").to_owned();
+        for n in g["names"].as_array().into_iter().flatten() {
+            out.push((who.clone(), n["value"].as_str().unwrap_or("").to_owned()));
+        }
+    }
+    out
+}
+
+fn has_name(d: &Value, who: &str, name: &str) -> bool {
+    names(d)
+        .iter()
+        .any(|(w, n)| w == who && n.eq_ignore_ascii_case(name))
+}
+
+#[test]
+fn show_apt31_on_the_bundled_data() {
+    let env = Env::new();
+    let found = env.json(&["show", "APT31"]);
+    let list = found.as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 1, "one actor");
+    let d = &list[0];
+    assert_eq!(d["name"], "APT31");
+    for (who, name) in [
+        ("Microsoft", "Violet Typhoon"),
+        ("CrowdStrike", "Judgment Panda"),
+        ("Secureworks", "Bronze Vinewood"),
+        ("Proofpoint", "TA412"),
+        ("The MITRE Corporation", "ZIRCONIUM"),
+        ("The MITRE Corporation", "APT31"),
+    ] {
+        assert!(
+            has_name(d, who, name),
+            "{who}: {name} missing from {:?}",
+            names(d)
+        );
+    }
+    let ids: Vec<&str> = d["external_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["value"].as_str())
+        .collect();
+    assert!(ids.contains(&"G0128"), "{ids:?}");
+    let countries: Vec<&str> = d["countries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["other"]["name"].as_str())
+        .collect();
+    assert_eq!(countries, ["China"]);
+    let techniques = d["outgoing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["predicate"] == "uses" && r["other"]["kind"] == "attack_pattern")
+        .count();
+    assert!(techniques >= 20, "{techniques} techniques");
+    // Every line names a source that is listed.
+    let keys: Vec<&str> = d["sources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["key"].as_str())
+        .collect();
+    for g in d["names"].as_array().into_iter().flatten() {
+        for n in g["names"].as_array().into_iter().flatten() {
+            for s in n["sourcing"].as_array().into_iter().flatten() {
+                assert!(keys.contains(&s["source"].as_str().unwrap_or("?")));
+            }
+        }
+    }
+
+    let text = env.ok(&["show", "APT31"]);
+    assert!(text.starts_with("APT31  (threat_actor)"), "{text}");
+    assert!(
+        text.contains("Microsoft") && text.contains("Violet Typhoon"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_gingham_typhoon() {
+    let env = Env::new();
+    let found = env.json(&["show", "Gingham Typhoon"]);
+    let list = found.as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 1, "one actor");
+    let d = &list[0];
+    for (who, name) in [
+        ("Microsoft", "Gingham Typhoon"),
+        ("Mandiant", "APT40"),
+        ("The MITRE Corporation", "Leviathan"),
+    ] {
+        assert!(
+            has_name(d, who, name),
+            "{who}: {name} missing from {:?}",
+            names(d)
+        );
+    }
+    let ids: Vec<&str> = d["external_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["value"].as_str())
+        .collect();
+    assert!(ids.contains(&"G0065"), "{ids:?}");
+    let sponsors: Vec<&str> = d["sponsors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["other"]["name"].as_str())
+        .collect();
+    assert_eq!(sponsors, ["China"]);
+}
+
+#[test]
+fn ingest_twice_gives_identical_counts_and_broken_files_change_nothing() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = fixture("stix/oasis-threat-actor-2.1.json");
+    let first = env.json(&["ingest", &file]);
+    assert_eq!(first[0]["outcome"]["already_present"], false);
+    let sources_before = env.json(&["sources"]);
+    let second = env.json(&["ingest", &file]);
+    assert_eq!(second[0]["outcome"]["already_present"], true);
+    for field in [
+        "received",
+        "accepted",
+        "rejected",
+        "duplicate",
+        "ignored",
+        "statements",
+    ] {
+        assert_eq!(
+            first[0]["outcome"]["source"][field], second[0]["outcome"]["source"][field],
+            "{field}"
+        );
+    }
+    assert_eq!(env.json(&["sources"]), sources_before);
+
+    // A truncated copy: refused with the place named, nothing written.
+    let bytes = std::fs::read(&file).unwrap_or_default();
+    let broken = env.dir.path().join("truncated.json");
+    std::fs::write(&broken, &bytes[..bytes.len() * 2 / 3]).unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["ingest", &broken.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("truncated.json: line ") && err.contains("truncated"),
+        "{err}"
+    );
+    assert_eq!(env.json(&["sources"]), sources_before);
+}
+
+#[test]
+fn search_and_unknown_names() {
+    let env = Env::new();
+    let hits = env.json(&["search", "typhoon", "--limit", "50"]);
+    let matched: Vec<&str> = hits
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["matched"].as_str())
+        .collect();
+    assert!(
+        matched.contains(&"Violet Typhoon") && matched.contains(&"Gingham Typhoon"),
+        "{matched:?}"
+    );
+    let out = env.run(&["show", "No Such Actor Anywhere"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing is called"));
+}
+
+#[test]
+fn unlink_separates_and_link_rejoins() {
+    let env = Env::new();
+    let zirconium = "intrusion-set--4283ae19-69c7-4347-a35e-b56f08eb660b";
+    let apt31 = "intrusion-set--6bf7e6b6-5917-45a6-9567-f0baba79768c";
+    env.ok(&["init"]);
+    env.ok(&["unlink", zirconium, apt31, "--analyst", "tester"]);
+    assert_eq!(
+        env.json(&["show", "Violet Typhoon"])
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    env.ok(&["link", zirconium, apt31, "--analyst", "tester"]);
+    assert_eq!(
+        env.json(&["show", "Violet Typhoon"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let out = env.run(&[
+        "unlink",
+        zirconium,
+        "intrusion-set--00000000-0000-4000-8000-000000000000",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no entity"));
+}
+
+#[test]
+fn bad_arguments_are_explained() {
+    let env = Env::new();
+    let out = env.run(&["show", "APT31", "--as-of", "2024-13-01"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    let out = env.run(&["--clearance", "purple", "sources"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown TLP level"));
+}
+
+/// Every STIX and MISP file of the team's reference data imports cleanly. Runs when
+/// DOSSIER_SHARED_DATA names that folder (`../shared/data`); `.ci/run` sets it.
+#[test]
+fn shared_data_imports_cleanly() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        eprintln!("DOSSIER_SHARED_DATA not set: skipping the shared-data evaluation");
+        return;
+    };
+    let mut files: Vec<PathBuf> =
+        vec![root.join("mitre-attack/enterprise-attack-v18.1-stix2.0-objects.jsonl.gz")];
+    for dir in [
+        "misp-galaxy/clusters",
+        "oasis-cti-documentation/examples",
+        "mitre-attack",
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let env = Env::new();
+    let args: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut all = vec!["--json", "ingest"];
+    all.extend(args.iter().map(String::as_str));
+    let results: Value = serde_json::from_str(&env.ok(&all)).unwrap_or_else(|e| panic!("{e}"));
+    for r in results.as_array().into_iter().flatten() {
+        let s = &r["outcome"]["source"];
+        eprintln!(
+            "{}: received {} accepted {} rejected {} duplicate {} ignored {} statements {}",
+            r["path"],
+            s["received"],
+            s["accepted"],
+            s["rejected"],
+            s["duplicate"],
+            s["ignored"],
+            s["statements"]
+        );
+        assert_eq!(s["rejected"], 0, "{}", r["path"]);
+    }
+    let attack = &results[0]["outcome"]["source"];
+    assert_eq!(attack["received"], 24771);
+    let d = env.json(&["show", "APT31"]);
+    assert_eq!(d.as_array().map(Vec::len), Some(1));
+}
