@@ -298,7 +298,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Sources => {
             let mut store = open(cli)?;
             ensure_initialised(&mut store, cli.json)?;
-            let sources = store.sources()?;
+            let sources = store.sources(cli.clearance)?;
             if cli.json {
                 print_json(&sources)?;
             } else {

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use dossier_ingest::Batch;
 use dossier_model::{
     name_key, ContentHash, EntityId, Object, PartialDate, Predicate, Source, SourceKind, Stance,
-    Statement, Value,
+    Statement, Tlp, Value,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -284,9 +284,21 @@ impl Store {
         })
     }
 
-    /// Every imported source version, oldest first (the resolver's own source included).
-    pub fn sources(&self) -> Result<Vec<SourceRecord>, StoreError> {
-        load_sources(&self.conn)
+    /// Every imported source version a reader cleared for `clearance` may know of, oldest
+    /// first (the resolver's own source included). A source holding any statement marked
+    /// above the clearance is left out whole: its counts would tell of what is hidden.
+    pub fn sources(&self, clearance: Tlp) -> Result<Vec<SourceRecord>, StoreError> {
+        let mut hidden = std::collections::HashSet::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT source FROM statement WHERE marking > ?1")?;
+        let mut rows = stmt.query([clearance.rank()])?;
+        while let Some(row) = rows.next()? {
+            hidden.insert(row.get::<_, i64>(0)?);
+        }
+        let mut sources = load_sources(&self.conn)?;
+        sources.retain(|s| !hidden.contains(&s.num));
+        Ok(sources)
     }
 
     /// Records an analyst's statement that `a` and `b` are (`Asserts`) or are not

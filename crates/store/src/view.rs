@@ -356,12 +356,13 @@ impl Store {
     /// case-, accent- and width-insensitively. One entity per group of linked records,
     /// threat actors first, then by how much is known about them.
     pub fn lookup(&self, text: &str, filter: ReadFilter) -> Result<Vec<EntityId>, StoreError> {
+        let reader = Reader::new(self, filter)?;
         if let Ok(id) = EntityId::parse(text.trim()) {
-            if self.has_entity(&id)? {
+            // Known by id only to readers who may see something about it.
+            if !reader.about(&id)?.is_empty() || !reader.pointing_at(&id)?.is_empty() {
                 return Ok(vec![id]);
             }
         }
-        let reader = Reader::new(self, filter)?;
         let key = name_key(text);
         if key.is_empty() {
             return Ok(Vec::new());

@@ -220,3 +220,54 @@ fn bad_misp_clusters_are_rejected_with_their_path() {
         ]
     );
 }
+
+mod damaged {
+    //! Damaged copies of real files: every reader answers with a batch or an error, never
+    //! a panic, and a batch's counts always add up.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_any(name: &str, bytes: &[u8]) {
+        if let Ok(b) = read(name, bytes, &ReadOptions::default()) {
+            let r = &b.report;
+            assert_eq!(
+                r.received,
+                r.accepted + r.rejected + r.duplicate + r.ignored,
+                "{r:?}"
+            );
+        }
+    }
+
+    fn sample(rel: &str) -> Vec<u8> {
+        std::fs::read(data(rel)).unwrap_or_default()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn truncated_anywhere(case in 0usize..3, cut in 0.0f64..1.0) {
+            let rel = ["stix/zirconium-bundle.json", "stix/attack-subset.jsonl", "misp/threat-actor-subset.json"][case];
+            let bytes = sample(rel);
+            let end = (bytes.len() as f64 * cut) as usize;
+            check_any(rel, &bytes[..end]);
+        }
+
+        #[test]
+        fn bytes_overwritten(case in 0usize..3, edits in proptest::collection::vec((0.0f64..1.0, any::<u8>()), 1..8)) {
+            let rel = ["stix/oasis-threat-actor-2.1.json", "stix/attack-subset.jsonl", "misp/country-subset.json"][case];
+            let mut bytes = sample(rel);
+            for (at, b) in edits {
+                let i = ((bytes.len() - 1) as f64 * at) as usize;
+                bytes[i] = b;
+            }
+            check_any(rel, &bytes);
+        }
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            check_any("random.bin", &bytes);
+        }
+    }
+}

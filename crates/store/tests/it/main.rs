@@ -96,7 +96,7 @@ fn a_failed_import_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut store = loaded(&dir);
     let before = store.counts().unwrap_or_else(|e| panic!("{e}"));
-    let sources_before = store.sources().unwrap_or_else(|e| panic!("{e}"));
+    let sources_before = store.sources(Tlp::Red).unwrap_or_else(|e| panic!("{e}"));
     // Fail the write of the 4th statement of the next import, as a full disk would.
     store
         .connection()
@@ -114,7 +114,7 @@ fn a_failed_import_leaves_nothing_behind() {
     assert!(result.is_err(), "the trigger must have fired");
     assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), before);
     assert_eq!(
-        store.sources().unwrap_or_else(|e| panic!("{e}")),
+        store.sources(Tlp::Red).unwrap_or_else(|e| panic!("{e}")),
         sources_before
     );
 }
