@@ -16,7 +16,10 @@ pub const BUNDLED: &[Bundled] = &[
         name: "data/misp-galaxy/country.json.gz",
         bytes: include_bytes!("../../../data/misp-galaxy/country.json.gz"),
     },
-    // PRODUCER
+    Bundled {
+        name: "data/misp-galaxy/producer.json.gz",
+        bytes: include_bytes!("../../../data/misp-galaxy/producer.json.gz"),
+    },
     Bundled {
         name: "data/misp-galaxy/threat-actor.json.gz",
         bytes: include_bytes!("../../../data/misp-galaxy/threat-actor.json.gz"),

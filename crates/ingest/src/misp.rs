@@ -362,9 +362,25 @@ fn convert_cluster(
     keys.sort();
     for key in keys {
         let alias = key.trim_start_matches("origin:").trim();
-        if let (Some(vendor), false) = (meta[key].as_str(), namers.contains_key(&name_key(alias))) {
-            let org = e.named_organization(vendor);
-            namers.insert(name_key(alias), org);
+        let Some(vendor) = meta[key].as_str().map(str::trim).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        match namers.get(&name_key(alias)) {
+            // The file names the producer it attributes the alias to: say so, as this file
+            // is the only source of that producer's name where the producer galaxy lacks it.
+            Some(producer) => {
+                let producer = producer.clone();
+                e.text(
+                    &producer,
+                    Predicate::IS_A,
+                    EntityKind::Organization.as_str(),
+                );
+                e.text(&producer, Predicate::NAME, vendor);
+            }
+            None => {
+                let org = e.named_organization(vendor);
+                namers.insert(name_key(alias), org);
+            }
         }
     }
 
@@ -436,7 +452,8 @@ fn convert_cluster(
         }
         Galaxy::Actors | Galaxy::Producers | Galaxy::Sectors => {
             for code in strings(meta, "country", warnings) {
-                match country_by_code(code) {
+                // Some clusters put a country's name where its code belongs.
+                match country_by_code(code).or_else(|| country_by_name(code)) {
                     Some(c) => e.emit(
                         &id,
                         Predicate::COUNTRY,
@@ -446,7 +463,7 @@ fn convert_cluster(
                     ),
                     None => warnings.push((
                         "meta.country".to_owned(),
-                        format!("unknown country code {code:?}; left out"),
+                        format!("unknown country {code:?}; left out"),
                     )),
                 }
             }

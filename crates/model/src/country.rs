@@ -81,6 +81,12 @@ fn index() -> &'static Index {
 pub fn country_by_code(code: &str) -> Option<Country> {
     let idx = index();
     let upper = code.trim().to_ascii_uppercase();
+    // "UK" is reserved in ISO 3166-1 for the United Kingdom and common in feeds.
+    let upper = if upper == "UK" {
+        "GB".to_owned()
+    } else {
+        upper
+    };
     idx.by_code.get(upper.as_str()).map(|&i| idx.countries[i])
 }
 
@@ -101,6 +107,7 @@ mod tests {
         let cn = country_by_code("cn").map(|c| c.name);
         assert_eq!(cn, Some("China"));
         assert_eq!(country_by_code("CHN").map(|c| c.alpha2), Some("CN"));
+        assert_eq!(country_by_code("uk").map(|c| c.alpha2), Some("GB"));
         for (name, code) in [
             ("China", "CN"),
             ("People's Republic of China", "CN"),

@@ -212,7 +212,7 @@ fn bad_misp_clusters_are_rejected_with_their_path() {
         shown,
         [
             "ta.json:2: at values[0].meta.synonyms[1]: not a string; left out",
-            "ta.json:2: at values[0].meta.country: unknown country code \"ZZ\"; left out",
+            "ta.json:2: at values[0].meta.country: unknown country \"ZZ\"; left out",
             "ta.json:2: at values[0].meta.attribution-confidence: \"high\" is not 0–100; left out",
             "ta.json:3: at values[1].uuid: \"nope\" is not a uuid",
             "ta.json:4: at values[2].value: empty cluster value (the name)",
