@@ -1,7 +1,7 @@
-use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasher;
 
-use dossier_model::{Source, Statement, StatementId};
+use dossier_model::{Source, Statement};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,14 +65,19 @@ pub struct Batch {
 /// Collects statements, dropping exact repeats.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
-    seen: HashSet<StatementId>,
+    /// Hash of a statement to the positions of statements with that hash (a fast
+    /// non-cryptographic hash; equal hashes are compared in full).
+    seen: rustc_hash::FxHashMap<u64, Vec<usize>>,
     pub statements: Vec<Statement>,
 }
 
 impl Collector {
     pub fn push(&mut self, s: Statement) {
-        if self.seen.insert(s.id()) {
-            self.statements.push(s);
+        let slots = self.seen.entry(rustc_hash::FxBuildHasher.hash_one(&s)).or_default();
+        if slots.iter().any(|&i| self.statements[i] == s) {
+            return;
         }
+        slots.push(self.statements.len());
+        self.statements.push(s);
     }
 }

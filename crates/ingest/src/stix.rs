@@ -7,6 +7,7 @@ use dossier_model::{
     name_key, Confidence, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate,
     Source, SourceId, SourceKind, Statement, Tlp, Value,
 };
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -89,7 +90,8 @@ pub(crate) fn read_bundle(
         .enumerate()
         .map(|(i, raw)| (format!("objects[{i}]"), raw))
         .collect();
-    convert(file, text, bytes, raws, options)
+    let (records, report) = decode_members(file, text, raws);
+    convert(file, bytes, records, report, options)
 }
 
 pub(crate) fn read_lines(
@@ -98,33 +100,100 @@ pub(crate) fn read_lines(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
-    let mut raws = Vec::new();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let lines: Vec<(u64, &str)> = text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i as u64 + 1, l))
+        .collect();
+    // Lines are independent: decode them on every core, then report in file order.
+    let decoded: Vec<Result<StixObject, serde_json::Error>> = lines
+        .par_iter()
+        .map(|(_, line)| serde_json::from_str::<StixObject>(line))
+        .collect();
+    let mut records = Vec::with_capacity(lines.len());
+    let mut report = Report {
+        received: lines.len() as u64,
+        ..Report::default()
+    };
+    for ((line_no, line), result) in lines.into_iter().zip(decoded) {
+        let path = format!("line {line_no}");
+        match result {
+            Ok(obj) => records.push(Record {
+                obj,
+                path,
+                line: line_no,
+            }),
+            Err(e) if e.is_data() => {
+                // Well-formed JSON that is not a valid record: find the field, reject it.
+                let raw: &RawValue =
+                    serde_json::from_str(line).map_err(|e| json_error(file, line_no, &e))?;
+                let (at, message) = match decode::<StixObject>(raw) {
+                    Err(err) => (join_path(&path, &err.path), err.message),
+                    Ok(_) => (path.clone(), json::message(&e)),
+                };
+                report.rejected += 1;
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: file.to_owned(),
+                    line: Some(line_no),
+                    path: Some(at),
+                    message,
+                });
+            }
+            Err(e) => return Err(json_error(file, line_no, &e)),
         }
-        let raw: &RawValue = serde_json::from_str(line).map_err(|e| ReadError::Json {
-            file: file.to_owned(),
-            line: i as u64 + 1,
-            column: e.column() as u64,
-            message: json::message(&e),
-        })?;
-        raws.push((format!("line {}", i + 1), raw));
     }
-    convert(file, text, bytes, raws, options)
+    convert(file, bytes, records, report, options)
 }
 
-fn convert(
-    file: &str,
-    text: &str,
-    bytes: &[u8],
-    raws: Vec<(String, &RawValue)>,
-    options: &ReadOptions,
-) -> Result<Batch, ReadError> {
+fn json_error(file: &str, line: u64, e: &serde_json::Error) -> ReadError {
+    ReadError::Json {
+        file: file.to_owned(),
+        line,
+        column: e.column() as u64,
+        message: json::message(e),
+    }
+}
+
+/// Decodes bundle members, rejecting those that are not valid records.
+fn decode_members(file: &str, text: &str, raws: Vec<(String, &RawValue)>) -> (Vec<Record>, Report) {
     let mut report = Report {
         received: raws.len() as u64,
         ..Report::default()
     };
+    let mut records = Vec::with_capacity(raws.len());
+    let lines = Lines::new(text);
+    for (path, raw) in raws {
+        let line = lines.line_at(offset_in(text, raw.get()));
+        match serde_json::from_str::<StixObject>(raw.get()) {
+            Ok(obj) => records.push(Record { obj, path, line }),
+            Err(fast) => {
+                let (at, message) = match decode::<StixObject>(raw) {
+                    Err(e) => (join_path(&path, &e.path), e.message),
+                    Ok(_) => (path.clone(), json::message(&fast)),
+                };
+                report.rejected += 1;
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: file.to_owned(),
+                    line: Some(line),
+                    path: Some(at),
+                    message,
+                });
+            }
+        }
+    }
+    (records, report)
+}
+
+fn convert(
+    file: &str,
+    bytes: &[u8],
+    decoded: Vec<Record>,
+    mut report: Report,
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
     let diag = |severity, line, path: String, message: String| Diagnostic {
         severity,
         file: file.to_owned(),
@@ -133,33 +202,20 @@ fn convert(
         message,
     };
 
-    // Decode every record; keep the newest version of each id.
-    let mut records: Vec<Record> = Vec::with_capacity(raws.len());
+    // Keep the newest version of each id.
+    let mut records: Vec<Record> = Vec::with_capacity(decoded.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    let lines = Lines::new(text);
-    for (path, raw) in raws {
-        let line = lines.line_at(offset_in(text, raw.get()));
-        let obj: StixObject = match decode(raw) {
-            Ok(obj) => obj,
-            Err(e) => {
-                report.rejected += 1;
-                let at = join_path(&path, &e.path);
-                report
-                    .diagnostics
-                    .push(diag(Severity::Error, line, at, e.message));
-                continue;
-            }
-        };
-        match by_id.get(&obj.id) {
+    for r in decoded {
+        match by_id.get(&r.obj.id) {
             Some(&i) => {
                 report.duplicate += 1;
-                if obj.modified > records[i].obj.modified {
-                    records[i] = Record { obj, path, line };
+                if r.obj.modified > records[i].obj.modified {
+                    records[i] = r;
                 }
             }
             None => {
-                by_id.insert(obj.id.clone(), records.len());
-                records.push(Record { obj, path, line });
+                by_id.insert(r.obj.id.clone(), records.len());
+                records.push(r);
             }
         }
     }
@@ -190,15 +246,26 @@ fn convert(
     source.published = meta.published;
     source.file_name = Some(base_name(file).to_owned());
 
+    let ctx = Ctx {
+        source: &source.id,
+        markings: &markings,
+        default_marking: options.default_marking,
+    };
+    let converted: Vec<(Outcome, Vec<Statement>)> = records
+        .par_iter()
+        .map(|r| {
+            let mut statements = Vec::new();
+            let outcome = convert_object(&r.obj, &ctx, &mut statements);
+            (outcome, statements)
+        })
+        .collect();
     let mut out = Collector::default();
     let mut ignored: HashMap<String, u64> = HashMap::new();
-    for r in &records {
-        let ctx = Ctx {
-            source: &source.id,
-            markings: &markings,
-            default_marking: options.default_marking,
-        };
-        match convert_object(&r.obj, &ctx, &mut out) {
+    for (r, (outcome, statements)) in records.iter().zip(converted) {
+        for s in statements {
+            out.push(s);
+        }
+        match outcome {
             Outcome::Accepted(warnings) => {
                 report.accepted += 1;
                 for w in warnings {
@@ -357,7 +424,7 @@ fn date_field(value: &Option<String>, field: &'static str) -> Result<Option<Part
     }
 }
 
-fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Collector) -> Outcome {
+fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Vec<Statement>) -> Outcome {
     let id = match EntityId::parse(&obj.id) {
         Ok(id) if id.stix_type() == obj.ty => id,
         Ok(_) => {
@@ -501,7 +568,7 @@ fn convert_relationship(
     obj: &StixObject,
     common: &Common<'_>,
     created: Option<PartialDate>,
-    out: &mut Collector,
+    out: &mut Vec<Statement>,
     mut warnings: Vec<(&'static str, String)>,
 ) -> Outcome {
     let Some(rel) = obj.relationship_type.as_deref() else {

@@ -96,6 +96,17 @@ impl fmt::Display for EntityId {
     }
 }
 
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    s
+}
+
 /// A statement's identifier: the first 16 bytes of the SHA-256 of its canonical content,
 /// source included, in hex. Equal statements from the same source have equal ids.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -103,12 +114,7 @@ pub struct StatementId(pub String);
 
 impl StatementId {
     pub(crate) fn of(canonical: &[u8]) -> Self {
-        let digest = Sha256::digest(canonical);
-        let mut s = String::with_capacity(32);
-        for b in &digest[..16] {
-            s.push_str(&format!("{b:02x}"));
-        }
-        StatementId(s)
+        StatementId(hex(&Sha256::digest(canonical)[..16]))
     }
 }
 

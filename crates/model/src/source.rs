@@ -11,12 +11,7 @@ pub struct ContentHash(String);
 
 impl ContentHash {
     pub fn of(bytes: &[u8]) -> Self {
-        let digest = Sha256::digest(bytes);
-        let mut s = String::with_capacity(64);
-        for b in digest.iter() {
-            s.push_str(&format!("{b:02x}"));
-        }
-        ContentHash(s)
+        ContentHash(crate::id::hex(&Sha256::digest(bytes)))
     }
 
     /// Accepts a hash read back from storage: 64 lowercase hex digits.

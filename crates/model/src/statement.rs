@@ -196,7 +196,7 @@ pub enum Object {
 }
 
 /// One claim, with who makes it, where it was read, and when it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Statement {
     pub subject: EntityId,
     pub predicate: Predicate,

@@ -42,7 +42,8 @@ pub struct ImportOutcome {
     pub source: SourceRecord,
     /// The same content was imported before; nothing changed.
     pub already_present: bool,
-    /// The alias resolver's result after the import (`None` when nothing changed).
+    /// The alias resolver's result after the import (`None` when the import could not
+    /// change any link, so the resolver did not run).
     pub resolution: Option<Resolution>,
 }
 
@@ -189,7 +190,7 @@ impl<'t> Writer<'t> {
                 "INSERT INTO statement (id, subject, predicate, object_entity, value_kind, value_scheme, value, \
                  name_key, stance, source, issuer, valid_from, valid_to, stated_at, confidence, marking, note) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
-                 ON CONFLICT(id) DO NOTHING",
+                 ",
             )?
             .execute(params![
                 s.id().0,
@@ -270,7 +271,11 @@ impl Store {
         }
         progress(total, total);
         drop(writer);
-        let resolution = resolve::run(&tx, imported_at)?;
+        let resolution = if resolve::affected_by(&tx, batch)? {
+            Some(resolve::run(&tx, imported_at)?)
+        } else {
+            None
+        };
         let (source, _) = tx.query_row(
             &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE num = ?1"),
             [num],
@@ -280,7 +285,7 @@ impl Store {
         Ok(ImportOutcome {
             source,
             already_present: false,
-            resolution: Some(resolution),
+            resolution,
         })
     }
 

@@ -93,6 +93,45 @@ impl UnionFind {
     }
 }
 
+/// Whether importing `batch` can change what the resolver links: it names or declares
+/// threat actors, states `same_as`, or supersedes an earlier version of its dataset.
+pub(crate) fn affected_by(
+    tx: &Transaction<'_>,
+    batch: &dossier_ingest::Batch,
+) -> Result<bool, StoreError> {
+    let actor = Value::text(EntityKind::ThreatActor.as_str());
+    let mut subjects: HashSet<&EntityId> = HashSet::new();
+    for s in &batch.statements {
+        let p = &s.predicate;
+        if *p == Predicate::SAME_AS
+            || (*p == Predicate::IS_A && s.object == Object::Value(actor.clone()))
+        {
+            return Ok(true);
+        }
+        if p.is_name() || *p == Predicate::EXTERNAL_ID || *p == Predicate::STATUS {
+            subjects.insert(&s.subject);
+        }
+    }
+    let earlier: i64 = tx.query_row(
+        "SELECT count(*) FROM source WHERE dataset = ?1 AND id != ?2",
+        params![batch.source.dataset, batch.source.id.as_str()],
+        |r| r.get(0),
+    )?;
+    if earlier > 0 {
+        return Ok(true);
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT 1 FROM statement s JOIN entity e ON e.num = s.subject \
+         WHERE e.id = ?1 AND s.predicate = 'is_a' AND s.value = ?2 LIMIT 1",
+    )?;
+    for subject in subjects {
+        if stmt.exists(params![subject.as_str(), EntityKind::ThreatActor.as_str()])? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreError> {
     let sources = load_sources(tx)?;
     let filter = ReadFilter {
@@ -105,36 +144,33 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         .map(|s| (s.num, s.dataset.as_str()))
         .collect();
 
-    let kinds = query(tx, "s.predicate = 'is_a'", [])?;
-    let statuses = query(tx, "s.predicate = 'status'", [])?;
-    let revoked: HashSet<EntityId> = statuses
+    // Names, aliases and external ids of threat actors that are not revoked, from the
+    // sources in view; the numbers are the store's own, so the list is safe to inline.
+    let mut nums: Vec<i64> = visible_nums.iter().copied().collect();
+    nums.sort_unstable();
+    let list = nums
         .iter()
-        .filter(|s| visible(s, &visible_nums, &filter))
-        .filter(|s| matches!(&s.statement.object, Object::Value(Value::Text { text }) if text == "revoked"))
-        .map(|s| s.statement.subject.clone())
-        .collect();
-    let actors: HashSet<EntityId> = kinds
-        .iter()
-        .filter(|s| visible(s, &visible_nums, &filter))
-        .filter(|s| {
-            matches!(&s.statement.object, Object::Value(Value::Text { text }) if text == EntityKind::ThreatActor.as_str())
-        })
-        .map(|s| s.statement.subject.clone())
-        .filter(|e| !revoked.contains(e))
-        .collect();
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let actor = EntityKind::ThreatActor.as_str();
+    let named = query(
+        tx,
+        &format!(
+            "s.source IN ({list}) AND s.stance = 'asserts' AND s.name_key IS NOT NULL \
+             AND s.predicate IN ('name', 'alias', 'external_id') \
+             AND s.subject IN (SELECT subject FROM statement WHERE predicate = 'is_a' \
+                 AND value = '{actor}' AND source IN ({list})) \
+             AND s.subject NOT IN (SELECT subject FROM statement WHERE predicate = 'status' \
+                 AND value = 'revoked' AND source IN ({list}))"
+        ),
+        [],
+    )?;
 
     // key -> dataset -> entity -> evidence
     let mut keys: BTreeMap<String, BTreeMap<String, BTreeMap<EntityId, KeyUse>>> = BTreeMap::new();
-    let named = query(
-        tx,
-        "s.name_key IS NOT NULL AND s.predicate IN ('name', 'alias', 'external_id')",
-        [],
-    )?;
     for s in named.iter().filter(|s| visible(s, &visible_nums, &filter)) {
         let st = &s.statement;
-        if !actors.contains(&st.subject) || st.stance != Stance::Asserts {
-            continue;
-        }
         let Object::Value(value) = &st.object else {
             continue;
         };

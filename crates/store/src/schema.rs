@@ -32,7 +32,7 @@ const MIGRATIONS: &[&str] = &[
         id  TEXT NOT NULL UNIQUE
     );
     CREATE TABLE statement (
-        id            TEXT PRIMARY KEY,
+        id            TEXT NOT NULL,
         subject       INTEGER NOT NULL REFERENCES entity(num),
         predicate     TEXT NOT NULL,
         object_entity INTEGER REFERENCES entity(num),
