@@ -73,7 +73,10 @@ pub(crate) struct Collector {
 
 impl Collector {
     pub fn push(&mut self, s: Statement) {
-        let slots = self.seen.entry(rustc_hash::FxBuildHasher.hash_one(&s)).or_default();
+        let slots = self
+            .seen
+            .entry(rustc_hash::FxBuildHasher.hash_one(&s))
+            .or_default();
         if slots.iter().any(|&i| self.statements[i] == s) {
             return;
         }
