@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
 venv=${BENCH_VENV:-${TMPDIR:-/tmp}/dossier-bench-venv}
 attack=data/mitre-attack/enterprise-attack-v18.1.jsonl.gz
-misp=(data/misp-galaxy/threat-actor.json.gz data/misp-galaxy/producer.json.gz data/misp-galaxy/country.json.gz)
+misp=(data/misp-galaxy/country.json.gz data/misp-galaxy/producer.json.gz data/misp-galaxy/microsoft-activity-group.json.gz data/misp-galaxy/threat-actor.json.gz)
 
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -21,6 +21,10 @@ pub const BUNDLED: &[Bundled] = &[
         bytes: include_bytes!("../../../data/misp-galaxy/producer.json.gz"),
     },
     Bundled {
+        name: "data/misp-galaxy/microsoft-activity-group.json.gz",
+        bytes: include_bytes!("../../../data/misp-galaxy/microsoft-activity-group.json.gz"),
+    },
+    Bundled {
         name: "data/misp-galaxy/threat-actor.json.gz",
         bytes: include_bytes!("../../../data/misp-galaxy/threat-actor.json.gz"),
     },

@@ -136,6 +136,12 @@ pub(crate) fn read_clusters(
         Json::String(s) => s,
         other => other.to_string(),
     });
+    // Galaxies that are one producer's own catalogue of names.
+    let namer = match ty.as_str() {
+        "microsoft-activity-group" => Some("Microsoft"),
+        "mitre-intrusion-set" => Some("The MITRE Corporation"),
+        _ => None,
+    };
     let title = format!("MISP galaxy: {}", doc.name.as_deref().unwrap_or(&ty));
     let mut source = Source::new(
         SourceKind::MispGalaxy,
@@ -209,6 +215,7 @@ pub(crate) fn read_clusters(
         let mut warnings = Vec::new();
         convert_cluster(
             galaxy,
+            namer,
             uuid,
             &cluster,
             &source.id,
@@ -313,6 +320,7 @@ fn strings<'m>(
 )]
 fn convert_cluster(
     galaxy: Galaxy,
+    namer: Option<&str>,
     uuid: Uuid,
     cluster: &Cluster,
     source: &SourceId,
@@ -384,12 +392,14 @@ fn convert_cluster(
         }
     }
 
+    // In a galaxy of one producer's names, the cluster's name is that producer's.
+    let galaxy_namer = namer.map(|n| e.named_organization(n));
     e.text(&id, Predicate::IS_A, kind.as_str());
     e.emit(
         &id,
         Predicate::NAME,
         Object::Value(Value::text(name)),
-        namers.get(&name_key(name)),
+        namers.get(&name_key(name)).or(galaxy_namer.as_ref()),
         None,
     );
     if let (Some(d), false) = (proper, galaxy == Galaxy::Countries) {
@@ -491,6 +501,31 @@ fn convert_cluster(
             }
         }
     };
+    // Microsoft's taxonomy: a country means a nation-state actor of that country; the
+    // other classes (financially motivated, influence operations…) are actor types.
+    for class in strings(meta, "microsoft-origin-threat", warnings)
+        .into_iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match country_by_name(class) {
+            Some(c) => e.emit(
+                &id,
+                Predicate::SPONSOR,
+                Object::Entity(c.entity_id()),
+                galaxy_namer.as_ref(),
+                None,
+            ),
+            None => e.emit(
+                &id,
+                Predicate::ACTOR_TYPE,
+                Object::Value(Value::text(class)),
+                galaxy_namer.as_ref(),
+                None,
+            ),
+        }
+    }
     for sponsor in strings(meta, "cfr-suspected-state-sponsor", warnings) {
         if name_key(sponsor) == "unknown" {
             continue;

@@ -45,6 +45,7 @@ predicates! {
     SUBTECHNIQUE_OF = "subtechnique_of": "An attack pattern refining another.";
     MOTIVE = "motive": "Why the actor acts (value: text).";
     INCIDENT_TYPE = "incident_type": "The kind of operations the actor runs (value: text).";
+    ACTOR_TYPE = "actor_type": "How the issuer classes an actor (financially motivated, influence operations…).";
     FIRST_SEEN = "first_seen": "When the entity was first seen (value: date).";
     LAST_SEEN = "last_seen": "When the entity was last seen (value: date).";
 }

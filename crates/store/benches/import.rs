@@ -1,5 +1,5 @@
 //! Import of the bundled datasets (all of MITRE ATT&CK Enterprise v18.1, 24,771 objects,
-//! and the MISP threat-actor, producer and country galaxies) into a fresh SQLite file:
+//! and the MISP country, producer, Microsoft activity group and threat-actor galaxies) into a fresh SQLite file:
 //! parse, write, resolve aliases, commit. `bench/import_vs_stix2.sh` runs the same files
 //! through Python's `stix2.parse` for comparison.
 //!
@@ -16,9 +16,10 @@ fn files() -> Vec<(String, Vec<u8>)> {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     [
         "mitre-attack/enterprise-attack-v18.1.jsonl.gz",
-        "misp-galaxy/threat-actor.json.gz",
-        "misp-galaxy/producer.json.gz",
         "misp-galaxy/country.json.gz",
+        "misp-galaxy/producer.json.gz",
+        "misp-galaxy/microsoft-activity-group.json.gz",
+        "misp-galaxy/threat-actor.json.gz",
     ]
     .iter()
     .map(|rel| {

@@ -277,6 +277,39 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         }
     }
 
+    // A source's own "probably the same" between actors of other datasets (MISP's
+    // `similar` relation, likely or better) is evidence too.
+    let similar = query(
+        tx,
+        &format!(
+            "s.source IN ({list}) AND s.stance = 'asserts' AND s.predicate = 'similar_to' \
+             AND s.object_entity IS NOT NULL AND coalesce(s.confidence, 0) >= 70"
+        ),
+        [],
+    )?;
+    for s in &similar {
+        let st = &s.statement;
+        let Object::Entity(other) = &st.object else {
+            continue;
+        };
+        if st.subject == *other
+            || !entity_datasets.contains_key(&st.subject)
+            || !entity_datasets.contains_key(other)
+        {
+            continue;
+        }
+        let pair = ordered(&st.subject, other);
+        if denied.contains(&pair) {
+            continue;
+        }
+        let dataset = dataset_of.get(&s.source_num).copied().unwrap_or("?");
+        let entry = pairs
+            .entry(pair)
+            .or_insert_with(|| (Vec::new(), Tlp::Clear));
+        entry.0.push(format!("{dataset} relates them as similar"));
+        entry.1 = entry.1.max(st.marking);
+    }
+
     // Strongest evidence first, then by id for determinism.
     let mut ranked: Vec<_> = pairs.into_iter().collect();
     ranked.sort_by(|a, b| b.1 .0.len().cmp(&a.1 .0.len()).then_with(|| a.0.cmp(&b.0)));

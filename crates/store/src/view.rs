@@ -587,6 +587,36 @@ impl Store {
             let used_by = user.as_ref().map(|u| r.entity_ref(u)).transpose()?;
             groups.push(NameGroup { used_by, names });
         }
+        // One party may be known under several ids (a producer galaxy's uuid and a name
+        // another file gives it): one group per displayed name.
+        let mut merged: Vec<NameGroup> = Vec::new();
+        for g in groups {
+            let label = g
+                .used_by
+                .as_ref()
+                .map(|u| name_key(u.name.as_deref().unwrap_or(u.id.as_str())));
+            match merged.iter_mut().find(|m| {
+                m.used_by
+                    .as_ref()
+                    .map(|u| name_key(u.name.as_deref().unwrap_or(u.id.as_str())))
+                    == label
+            }) {
+                Some(m) => {
+                    for n in g.names {
+                        match m
+                            .names
+                            .iter_mut()
+                            .find(|x| name_key(&x.value) == name_key(&n.value))
+                        {
+                            Some(x) => x.sourcing.extend(n.sourcing),
+                            None => m.names.push(n),
+                        }
+                    }
+                }
+                None => merged.push(g),
+            }
+        }
+        let mut groups = merged;
         groups.sort_by_key(|g| match &g.used_by {
             Some(u) => (
                 0,

@@ -110,6 +110,28 @@ fn show_apt31_on_the_bundled_data() {
         .filter_map(|r| r["other"]["name"].as_str())
         .collect();
     assert_eq!(countries, ["China"]);
+    let sponsors: Vec<(&str, &str)> = d["sponsors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| {
+            r["sourcing"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |s| {
+                    (
+                        r["other"]["name"].as_str().unwrap_or(""),
+                        s["issuer"]["name"].as_str().unwrap_or(""),
+                    )
+                })
+        })
+        .collect();
+    assert_eq!(
+        sponsors,
+        [("China", "Microsoft")],
+        "Microsoft classes Violet Typhoon as a Chinese nation-state actor"
+    );
     let techniques = d["outgoing"]
         .as_array()
         .into_iter()
