@@ -204,7 +204,7 @@ fn convert(
 
     // Keep the newest version of each id.
     let mut records: Vec<Record> = Vec::with_capacity(decoded.len());
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: rustc_hash::FxHashMap<String, usize> = Default::default();
     for r in decoded {
         match by_id.get(&r.obj.id) {
             Some(&i) => {
