@@ -318,7 +318,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 Stance::Denies
             };
             let mut store = open(cli)?;
-            let outcome = store.record_same_as(a, b, stance, analyst, &now())?;
+            let outcome = store.record_same_as(a, b, stance, analyst, &now(), filter(None))?;
             if cli.json {
                 print_json(&outcome)?;
             } else {

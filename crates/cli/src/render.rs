@@ -120,6 +120,13 @@ pub fn dossier(d: &Dossier) -> String {
     );
     if let Some(a) = d.as_of {
         let _ = writeln!(out, "as of {a}");
+        if d.undated_hidden > 0 {
+            let _ = writeln!(
+                out,
+                "({} undated statements left out: their sources do not say when they were made)",
+                d.undated_hidden
+            );
+        }
     }
     let _ = writeln!(out, "\nRecords ({})", d.members.len());
     for m in &d.members {
@@ -236,12 +243,8 @@ pub fn dossier(d: &Dossier) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {:<4} {}{version} ({}{published}) sha256:{} {}",
-            s.key,
-            s.title,
-            s.dataset,
-            &s.content_hash[..s.content_hash.len().min(16)],
-            s.id
+            "  {:<4} {}{version} ({}{published})\n       {} sha256:{}",
+            s.key, s.title, s.dataset, s.id, s.content_hash
         );
     }
     out

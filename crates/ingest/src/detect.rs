@@ -12,16 +12,6 @@ pub enum Format {
     MispGalaxyClusters,
 }
 
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::StixBundle => "STIX bundle",
-            Format::StixJsonLines => "STIX JSON lines",
-            Format::MispGalaxyClusters => "MISP galaxy clusters",
-        }
-    }
-}
-
 #[derive(serde::Deserialize)]
 struct Probe {
     #[serde(rename = "type")]
@@ -48,17 +38,25 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
             "not a format dossier reads: expected a JSON object (STIX bundle, STIX JSON lines or MISP galaxy clusters)",
         ));
     }
-    // One object per line: the first line parses on its own.
-    let first_line_end = bytes[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| start + p);
-    if first_line_end < bytes.len() && skip_ws(bytes, first_line_end) < bytes.len() {
-        if let Ok(probe) = serde_json::from_slice::<Probe>(&bytes[start..first_line_end]) {
-            if probe.ty.as_deref() == Some("bundle") {
-                return Ok(Format::StixBundle);
-            }
-            if probe.id.as_deref().is_some_and(|id| id.contains("--")) {
+    // One object per line: one of the first lines parses on its own as a STIX object
+    // (looking past the first, so a damaged first record is a rejected record, not a
+    // refused file).
+    let mut lines = bytes[start..]
+        .split(|&b| b == b'\n')
+        .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()));
+    let first_three: Vec<&[u8]> = lines.by_ref().take(3).collect();
+    let is_record = |line: &[u8]| {
+        serde_json::from_slice::<Probe>(line).is_ok_and(|p| {
+            p.ty.as_deref() != Some("bundle") && p.id.as_deref().is_some_and(|id| id.contains("--"))
+        })
+    };
+    if let [first, rest @ ..] = first_three.as_slice() {
+        if !rest.is_empty() {
+            let trimmed = first.trim_ascii();
+            // A first record whole on its line, or a damaged one-line record followed by
+            // whole records.
+            let one_line_object = trimmed.starts_with(b"{") && trimmed.ends_with(b"}");
+            if is_record(first) || (one_line_object && rest.iter().any(|l| is_record(l))) {
                 return Ok(Format::StixJsonLines);
             }
         }
@@ -85,7 +83,8 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
         ));
     }
     if probe.id.as_deref().is_some_and(|id| id.contains("--")) {
-        return Ok(Format::StixJsonLines);
+        // A single STIX object as the whole document: read as a bundle of one.
+        return Ok(Format::StixBundle);
     }
     Err(fail(
         "not a format dossier reads: a JSON object that is neither a STIX bundle, a STIX object nor a MISP galaxy cluster file",

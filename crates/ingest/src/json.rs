@@ -80,17 +80,33 @@ pub(crate) fn message(e: &serde_json::Error) -> String {
     }
 }
 
-/// Parses a whole document of type `T`, naming line and column on failure.
+/// Parses a whole document of type `T`, naming line, column and the field on failure.
 pub(crate) fn parse_document<'a, T: serde::Deserialize<'a>>(
     file: &str,
     text: &'a str,
 ) -> Result<T, ReadError> {
-    serde_json::from_str(text).map_err(|e| ReadError::Json {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = match path.as_str() {
+            "." | "" => message(&inner),
+            p => format!("at {p}: {}", message(&inner)),
+        };
+        ReadError::Json {
+            file: file.to_owned(),
+            line: inner.line() as u64,
+            column: inner.column() as u64,
+            message,
+        }
+    })?;
+    de.end().map_err(|e| ReadError::Json {
         file: file.to_owned(),
         line: e.line() as u64,
         column: e.column() as u64,
         message: message(&e),
-    })
+    })?;
+    Ok(value)
 }
 
 /// A record that failed to decode: the JSON path inside it and why.

@@ -67,13 +67,10 @@ pub enum ReadError {
 /// Reads one file, whatever its format (see [`detect`]); gzip-compressed input is
 /// decompressed first.
 pub fn read(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Batch, ReadError> {
-    let bytes = gunzip(file_name, bytes)?;
-    let text = json::utf8(file_name, &bytes)?;
-    match detect(file_name, text.as_bytes())? {
-        Format::StixBundle => stix::read_bundle(file_name, text, bytes.as_ref(), options),
-        Format::StixJsonLines => stix::read_lines(file_name, text, bytes.as_ref(), options),
-        Format::MispGalaxyClusters => misp::read_clusters(file_name, text, bytes.as_ref(), options),
-    }
+    let plain = gunzip(file_name, bytes)?;
+    let text = json::utf8(file_name, &plain)?;
+    let format = detect(file_name, text.as_bytes())?;
+    read_text(format, file_name, text, bytes, options)
 }
 
 /// Reads one file known to be in `format`.
@@ -83,26 +80,71 @@ pub fn read_as(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
-    let bytes = gunzip(file_name, bytes)?;
-    let text = json::utf8(file_name, &bytes)?;
-    match format {
-        Format::StixBundle => stix::read_bundle(file_name, text, bytes.as_ref(), options),
-        Format::StixJsonLines => stix::read_lines(file_name, text, bytes.as_ref(), options),
-        Format::MispGalaxyClusters => misp::read_clusters(file_name, text, bytes.as_ref(), options),
-    }
+    let plain = gunzip(file_name, bytes)?;
+    let text = json::utf8(file_name, &plain)?;
+    read_text(format, file_name, text, bytes, options)
 }
+
+/// `raw` is the file as received: its hash identifies the source, so `sha256sum FILE`
+/// matches what `dossier sources` shows.
+fn read_text(
+    format: Format,
+    file_name: &str,
+    text: &str,
+    raw: &[u8],
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
+    let mut batch = match format {
+        Format::StixBundle => stix::read_bundle(file_name, text, raw, options),
+        Format::StixJsonLines => stix::read_lines(file_name, text, raw, options),
+        Format::MispGalaxyClusters => misp::read_clusters(file_name, text, raw, options),
+    }?;
+    // The same bytes read with another default marking or dataset are another source:
+    // re-reading a feed as TLP:AMBER must not be taken for the CLEAR copy already held.
+    let defaults = ReadOptions::default();
+    if options.default_marking != defaults.default_marking || options.dataset.is_some() {
+        let qualifier = format!(
+            "marking={};dataset={}",
+            options.default_marking.as_str(),
+            options.dataset.as_deref().unwrap_or("")
+        );
+        let id =
+            dossier_model::SourceId::for_content_qualified(&batch.source.content_hash, &qualifier);
+        for s in &mut batch.statements {
+            s.source = id.clone();
+        }
+        batch.source.id = id;
+    }
+    Ok(batch)
+}
+
+/// The file name without its directories.
+pub(crate) fn base_name(file: &str) -> &str {
+    std::path::Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(file)
+}
+
+/// Largest decompressed size accepted (a guard against gzip bombs).
+const MAX_DECOMPRESSED: u64 = 4 << 30;
 
 /// The bytes, decompressed if they are gzip.
 pub fn gunzip<'a>(file_name: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, ReadError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(Cow::Borrowed(bytes));
     }
-    let mut out = Vec::with_capacity(bytes.len() * 8);
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| ReadError::Gzip {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(1 << 30));
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(MAX_DECOMPRESSED + 1);
+    decoder.read_to_end(&mut out).map_err(|e| ReadError::Gzip {
+        file: file_name.to_owned(),
+        message: format!("{e} (after {} decompressed bytes)", out.len()),
+    })?;
+    if out.len() as u64 > MAX_DECOMPRESSED {
+        return Err(ReadError::Gzip {
             file: file_name.to_owned(),
-            message: e.to_string(),
-        })?;
+            message: format!("decompresses to more than {MAX_DECOMPRESSED} bytes"),
+        });
+    }
     Ok(Cow::Owned(out))
 }

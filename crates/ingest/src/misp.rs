@@ -1,11 +1,12 @@
 //! MISP galaxy cluster files: threat actors (and other actor galaxies), producers,
 //! countries and sectors.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use dossier_model::{
-    country_by_code, country_by_name, name_key, Confidence, ContentHash, EntityId, EntityKind,
-    Object, PartialDate, Predicate, Source, SourceId, SourceKind, Statement, Tlp, Value,
+    country_by_code, country_by_misp_uuid, country_by_name, name_key, Confidence, ContentHash,
+    EntityId, EntityKind, Object, PartialDate, Predicate, Source, SourceId, SourceKind, Statement,
+    Tlp, Value,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -154,18 +155,25 @@ pub(crate) fn read_clusters(
     );
     source.publisher = Some(doc.source.unwrap_or_else(|| "MISP Project".to_owned()));
     source.version = version;
-    source.file_name = std::path::Path::new(file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(str::to_owned);
+    source.file_name = Some(crate::base_name(file).to_owned());
 
     let mut report = Report {
         received: doc.values.len() as u64,
         ..Report::default()
     };
     let mut out = Collector::default();
-    let mut seen: HashMap<Uuid, ()> = HashMap::new();
+    let mut seen: HashSet<Uuid> = HashSet::new();
     let lines = Lines::new(text);
+    let mut file_ctx = FileCtx {
+        galaxy,
+        uuids: doc
+            .values
+            .iter()
+            .filter_map(|raw| serde_json::from_str::<UuidOnly>(raw.get()).ok())
+            .filter_map(|c| c.uuid.and_then(|u| Uuid::parse_str(&u).ok()))
+            .collect(),
+        left_out: 0,
+    };
     for (i, raw) in doc.values.iter().enumerate() {
         let path = format!("values[{i}]");
         let line = lines.line_at(offset_in(text, raw.get()));
@@ -207,7 +215,7 @@ pub(crate) fn read_clusters(
                 .push(diag(Severity::Error, join_path(&path, "value"), msg));
             continue;
         }
-        if seen.insert(uuid, ()).is_some() {
+        if !seen.insert(uuid) {
             report.duplicate += 1;
             continue;
         }
@@ -222,6 +230,7 @@ pub(crate) fn read_clusters(
             options.default_marking,
             &mut out,
             &mut warnings,
+            &mut file_ctx,
         );
         for (field, message) in warnings {
             let at = join_path(&path, &field);
@@ -230,11 +239,37 @@ pub(crate) fn read_clusters(
                 .push(diag(Severity::Warning, at, message));
         }
     }
+    let left_out = file_ctx.left_out;
+    if left_out > 0 {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Info,
+            file: file.to_owned(),
+            line: None,
+            path: None,
+            message: format!(
+                "left out {left_out} related edges to clusters of other galaxies (their entity type is unknown)"
+            ),
+        });
+    }
     Ok(Batch {
         source,
         statements: out.statements,
         report,
     })
+}
+
+#[derive(Deserialize)]
+struct UuidOnly {
+    uuid: Option<String>,
+}
+
+/// What every cluster of one file shares.
+struct FileCtx {
+    galaxy: Galaxy,
+    /// The clusters of this file, so `related` edges within it keep their entity type.
+    uuids: HashSet<Uuid>,
+    /// `related` edges left out because the cluster they point at is unknown.
+    left_out: u64,
 }
 
 struct Emitter<'a> {
@@ -327,6 +362,7 @@ fn convert_cluster(
     marking: Tlp,
     out: &mut Collector,
     warnings: &mut Vec<(String, String)>,
+    file: &mut FileCtx,
 ) {
     let empty = Map::new();
     let meta = cluster.meta.as_ref().unwrap_or(&empty);
@@ -600,8 +636,21 @@ fn convert_cluster(
             },
         };
         let confidence = rel.tags.as_deref().and_then(likelihood);
-        let object = Object::Entity(EntityId::from_uuid("intrusion-set", dest));
-        e.emit(&id, predicate, object, None, confidence);
+        // The cluster pointed at may be of any galaxy; only countries (known by their
+        // uuid) and "similar" actors (other actor galaxies) have a known entity type.
+        let object = match country_by_misp_uuid(&dest.to_string()) {
+            Some(c) => c.entity_id(),
+            // A cluster of this file: same galaxy, same entity type.
+            None if file.uuids.contains(&dest) => file.galaxy.entity(dest, &Map::new()).0,
+            None if predicate == Predicate::SIMILAR_TO => {
+                EntityId::from_uuid("intrusion-set", dest)
+            }
+            None => {
+                file.left_out += 1;
+                continue;
+            }
+        };
+        e.emit(&id, predicate, Object::Entity(object), None, confidence);
     }
 }
 

@@ -1,7 +1,6 @@
 //! STIX 2.0 and 2.1: bundles and JSON lines (MITRE ATT&CK among them).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use dossier_model::{
     name_key, Confidence, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate,
@@ -13,12 +12,13 @@ use serde_json::value::RawValue;
 
 use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
 use crate::json::{self, decode, join_path, offset_in, Lines};
-use crate::{ReadError, ReadOptions};
+use crate::{base_name, ReadError, ReadOptions};
 
 #[derive(Deserialize)]
 struct BundleDoc<'a> {
     #[serde(rename = "type")]
     ty: Option<String>,
+    id: Option<String>,
     #[serde(borrow)]
     objects: Option<Vec<&'a RawValue>>,
 }
@@ -28,6 +28,11 @@ struct ExternalReference {
     source_name: Option<String>,
     external_id: Option<String>,
     url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GranularMarking {
+    marking_ref: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +51,7 @@ struct StixObject {
     x_mitre_aliases: Option<Vec<String>>,
     external_references: Option<Vec<ExternalReference>>,
     object_marking_refs: Option<Vec<String>>,
+    granular_markings: Option<Vec<GranularMarking>>,
     confidence: Option<i64>,
     first_seen: Option<String>,
     last_seen: Option<String>,
@@ -77,19 +83,22 @@ pub(crate) fn read_bundle(
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
     let doc: BundleDoc = json::parse_document(file, text)?;
-    if doc.ty.as_deref() != Some("bundle") {
+    let raws: Vec<(String, &RawValue)> = if doc.ty.as_deref() == Some("bundle") {
+        doc.objects
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| (format!("objects[{i}]"), raw))
+            .collect()
+    } else if doc.id.as_deref().is_some_and(|id| id.contains("--")) {
+        // One STIX object as the whole document.
+        vec![(String::from("$"), json::parse_document(file, text)?)]
+    } else {
         return Err(ReadError::Format {
             file: file.to_owned(),
             message: "at type: a STIX bundle has \"type\": \"bundle\"".to_owned(),
         });
-    }
-    let raws: Vec<(String, &RawValue)> = doc
-        .objects
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, raw)| (format!("objects[{i}]"), raw))
-        .collect();
+    };
     let (records, report) = decode_members(file, text, raws);
     convert(file, bytes, records, report, options)
 }
@@ -209,7 +218,7 @@ fn convert(
         match by_id.get(&r.obj.id) {
             Some(&i) => {
                 report.duplicate += 1;
-                if r.obj.modified > records[i].obj.modified {
+                if timestamp_key(&r.obj.modified) > timestamp_key(&records[i].obj.modified) {
                     records[i] = r;
                 }
             }
@@ -221,26 +230,22 @@ fn convert(
     }
 
     // Markings defined in the file, and names of identities for the publisher.
-    let mut markings: HashMap<&str, Tlp> = HashMap::new();
+    // Marking definitions in the file: TLP levels, and other (statement) markings that
+    // restrict nothing.
+    let mut markings: HashMap<&str, Option<Tlp>> = HashMap::new();
     let mut identity_names: HashMap<&str, &str> = HashMap::new();
     for r in &records {
         if r.obj.ty == "marking-definition" {
-            if let Some(tlp) = tlp_of_definition(&r.obj) {
-                markings.insert(&r.obj.id, tlp);
-            }
+            markings.insert(&r.obj.id, tlp_of_definition(&r.obj));
         }
         if let ("identity", Some(name)) = (r.obj.ty.as_str(), &r.obj.name) {
             identity_names.insert(&r.obj.id, name);
         }
     }
 
-    let meta = describe(file, &records, &identity_names, options);
-    let mut source = Source::new(
-        SourceKind::StixBundle,
-        &meta.dataset,
-        &meta.title,
-        ContentHash::of(bytes),
-    );
+    let hash = ContentHash::of(bytes);
+    let meta = describe(file, &hash, &records, &identity_names, options);
+    let mut source = Source::new(SourceKind::StixBundle, &meta.dataset, &meta.title, hash);
     source.publisher = meta.publisher;
     source.version = meta.version;
     source.published = meta.published;
@@ -314,23 +319,18 @@ struct Meta {
     published: Option<PartialDate>,
 }
 
-fn base_name(file: &str) -> &str {
-    Path::new(file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(file)
-}
-
 fn describe(
     file: &str,
+    hash: &ContentHash,
     records: &[Record],
     identity_names: &HashMap<&str, &str>,
     options: &ReadOptions,
 ) -> Meta {
     let published = records
         .iter()
-        .filter_map(|r| r.obj.modified.as_deref())
-        .max()
+        .map(|r| &r.obj.modified)
+        .max_by_key(|m| timestamp_key(m))
+        .and_then(|m| m.as_deref())
         .and_then(|m| PartialDate::from_timestamp(m).ok());
     let mut creators: HashMap<&str, usize> = HashMap::new();
     for r in records {
@@ -342,11 +342,11 @@ fn describe(
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
         .and_then(|(id, _)| identity_names.get(id).map(|n| (*n).to_owned()));
+    // An ATT&CK release carries its collection or matrix object; a single ATT&CK object
+    // or any other STIX file is a dataset of its own unless the caller names one.
     let collection = records.iter().find(|r| r.obj.ty == "x-mitre-collection");
-    let domain = records
-        .iter()
-        .find_map(|r| r.obj.x_mitre_domains.as_ref().and_then(|d| d.first()));
-    let stem = base_name(file).split('.').next().unwrap_or(file).to_owned();
+    let release = collection.or_else(|| records.iter().find(|r| r.obj.ty == "x-mitre-matrix"));
+    let domain = release.and_then(|r| r.obj.x_mitre_domains.as_ref().and_then(|d| d.first()));
     let (dataset, title) = match domain {
         Some(domain) => {
             let label = match domain.as_str() {
@@ -360,7 +360,7 @@ fn describe(
                 format!("MITRE ATT&CK {label}"),
             )
         }
-        None => (format!("stix/{stem}"), stem),
+        None => (format!("stix/sha256:{hash}"), base_name(file).to_owned()),
     };
     Meta {
         dataset: options.dataset.clone().unwrap_or(dataset),
@@ -369,6 +369,56 @@ fn describe(
         version: collection.and_then(|c| c.obj.x_mitre_version.clone()),
         published,
     }
+}
+
+/// A sortable form of an RFC 3339 timestamp: fractions of a second of any length
+/// compare by value ("…:00.5Z" is after "…:00Z").
+fn timestamp_key(t: &Option<String>) -> Option<(&str, String)> {
+    let t = t.as_deref()?;
+    let (main, rest) = match t.find('.') {
+        Some(dot) => (&t[..dot], &t[dot + 1..]),
+        None => (t.trim_end_matches('Z'), ""),
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((main, format!("{digits:0<9}")))
+}
+
+/// Marking definitions that restrict nothing: ATT&CK's copyright statement.
+const STATEMENT_MARKINGS: &[&str] = &["marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"];
+
+/// The most restrictive TLP level among an object's markings, object-level and granular
+/// (a granular marking restricts the whole object here: statements are not split by
+/// field). A marking dossier cannot interpret counts as TLP:RED. Without any TLP marking
+/// the reader's default applies.
+fn marking_of(obj: &StixObject, ctx: &Ctx<'_>, warnings: &mut Vec<(&'static str, String)>) -> Tlp {
+    let object_refs = obj
+        .object_marking_refs
+        .iter()
+        .flatten()
+        .map(|m| ("object_marking_refs", m));
+    let granular = obj
+        .granular_markings
+        .iter()
+        .flatten()
+        .filter_map(|g| g.marking_ref.as_ref())
+        .map(|m| ("granular_markings", m));
+    let mut found: Option<Tlp> = None;
+    for (field, m) in object_refs.chain(granular) {
+        let level = match ctx.markings.get(m.as_str()) {
+            Some(Some(tlp)) => Some(*tlp),
+            Some(None) => None,
+            None if STATEMENT_MARKINGS.contains(&m.as_str()) => None,
+            None => match Tlp::from_stix_marking_ref(m) {
+                Some(tlp) => Some(tlp),
+                None => {
+                    warnings.push((field, format!("unknown marking {m:?}; treated as TLP:RED")));
+                    Some(Tlp::Red)
+                }
+            },
+        };
+        found = found.max(level);
+    }
+    found.unwrap_or(ctx.default_marking)
 }
 
 fn tlp_of_definition(obj: &StixObject) -> Option<Tlp> {
@@ -384,7 +434,7 @@ fn tlp_of_definition(obj: &StixObject) -> Option<Tlp> {
 
 struct Ctx<'a> {
     source: &'a SourceId,
-    markings: &'a HashMap<&'a str, Tlp>,
+    markings: &'a HashMap<&'a str, Option<Tlp>>,
     default_marking: Tlp,
 }
 
@@ -457,18 +507,7 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Vec<Statement>) -> 
         Ok(i) => i,
         Err(e) => return Outcome::Rejected("created_by_ref", e.to_string()),
     };
-    let marking = obj
-        .object_marking_refs
-        .iter()
-        .flatten()
-        .filter_map(|m| {
-            ctx.markings
-                .get(m.as_str())
-                .copied()
-                .or_else(|| Tlp::from_stix_marking_ref(m))
-        })
-        .max()
-        .unwrap_or(ctx.default_marking);
+    let marking = marking_of(obj, ctx, &mut warnings);
     let common = Common {
         subject: id,
         source: ctx.source,
@@ -478,7 +517,7 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Vec<Statement>) -> 
     };
 
     if obj.ty == "relationship" {
-        return convert_relationship(obj, &common, created, out, warnings);
+        return convert_relationship(obj, common, created, out, warnings);
     }
     if obj.ty == "marking-definition" {
         return Outcome::Accepted(warnings);
@@ -566,7 +605,7 @@ fn convert_object(obj: &StixObject, ctx: &Ctx<'_>, out: &mut Vec<Statement>) -> 
 
 fn convert_relationship(
     obj: &StixObject,
-    common: &Common<'_>,
+    common: Common<'_>,
     created: Option<PartialDate>,
     out: &mut Vec<Statement>,
     mut warnings: Vec<(&'static str, String)>,
@@ -617,11 +656,11 @@ fn convert_relationship(
             (None, None)
         }
     };
-    let mut s = Statement::new(from, predicate, Object::Entity(to), common.source.clone());
-    s.issuer = common.issuer.clone();
-    s.marking = common.marking;
-    s.confidence = common.confidence;
-    s.stated_at = created;
+    let rel = Common {
+        subject: from,
+        ..common
+    };
+    let mut s = rel.make(predicate, Object::Entity(to), created);
     s.valid_from = valid_from;
     s.valid_to = valid_to;
     s.note = obj

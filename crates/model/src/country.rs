@@ -35,6 +35,7 @@ impl Country {
 struct Index {
     countries: Vec<Country>,
     by_code: HashMap<&'static str, usize>,
+    by_misp_uuid: HashMap<&'static str, usize>,
     by_name: HashMap<String, usize>,
 }
 
@@ -60,7 +61,9 @@ fn index() -> &'static Index {
         }
         let mut by_code = HashMap::new();
         let mut by_name = HashMap::new();
+        let mut by_misp_uuid = HashMap::new();
         for (i, c) in countries.iter().enumerate() {
+            by_misp_uuid.insert(c.misp_uuid, i);
             by_code.insert(c.alpha2, i);
             if !c.alpha3.is_empty() {
                 by_code.insert(c.alpha3, i);
@@ -72,6 +75,7 @@ fn index() -> &'static Index {
         Index {
             countries,
             by_code,
+            by_misp_uuid,
             by_name,
         }
     })
@@ -88,6 +92,14 @@ pub fn country_by_code(code: &str) -> Option<Country> {
         upper
     };
     idx.by_code.get(upper.as_str()).map(|&i| idx.countries[i])
+}
+
+/// The country whose MISP country-galaxy cluster has this uuid.
+pub fn country_by_misp_uuid(uuid: &str) -> Option<Country> {
+    let idx = index();
+    idx.by_misp_uuid
+        .get(uuid.to_ascii_lowercase().as_str())
+        .map(|&i| idx.countries[i])
 }
 
 /// The country called `name` ("China", "Russian Federation", "the Philippines"…).
@@ -124,6 +136,8 @@ mod tests {
             );
         }
         assert_eq!(country_by_name("Middle East"), None);
+        let cn = country_by_misp_uuid("84668357-5a8c-4bdd-9f0f-6b50b243484e");
+        assert_eq!(cn.map(|c| c.alpha2), Some("CN"));
         assert_eq!(country_by_code("ZZ"), None);
         assert_eq!(index().countries.len(), 252);
     }

@@ -14,12 +14,6 @@ impl ContentHash {
         ContentHash(crate::id::hex(&Sha256::digest(bytes)))
     }
 
-    /// Accepts a hash read back from storage: 64 lowercase hex digits.
-    pub fn from_hex(s: &str) -> Option<Self> {
-        (s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| ContentHash(s.to_owned()))
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -41,6 +35,15 @@ impl SourceId {
         SourceId(format!(
             "source--{}",
             deterministic_uuid(&format!("content:{hash}"))
+        ))
+    }
+
+    /// The id of content read with non-default options (`qualifier` names them), so it
+    /// differs from the same bytes read with the defaults.
+    pub fn for_content_qualified(hash: &ContentHash, qualifier: &str) -> Self {
+        SourceId(format!(
+            "source--{}",
+            deterministic_uuid(&format!("content:{hash};{qualifier}"))
         ))
     }
 
@@ -88,19 +91,6 @@ impl SourceKind {
             SourceKind::Manual => "manual",
             SourceKind::Resolver => "resolver",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            SourceKind::StixBundle,
-            SourceKind::MispGalaxy,
-            SourceKind::SanctionsList,
-            SourceKind::Report,
-            SourceKind::Manual,
-            SourceKind::Resolver,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
     }
 }
 

@@ -235,7 +235,11 @@ impl Store {
         imported_at: &str,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportOutcome, StoreError> {
-        let tx = self.conn.transaction()?;
+        // Immediate: take the write lock before reading, so two imports wait for each
+        // other instead of failing on the upgrade from reader to writer.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existing = tx
             .query_row(
                 &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE id = ?1"),
@@ -302,7 +306,17 @@ impl Store {
             hidden.insert(row.get::<_, i64>(0)?);
         }
         let mut sources = load_sources(&self.conn)?;
-        sources.retain(|s| !hidden.contains(&s.num));
+        // The resolver's report names ambiguous aliases: hidden like its statements.
+        let report_above = |s: &SourceRecord| {
+            s.kind == SourceKind::Resolver.as_str()
+                && s.diagnostics.as_array().into_iter().flatten().any(|d| {
+                    d["marking"]
+                        .as_str()
+                        .and_then(|m| m.parse::<Tlp>().ok())
+                        .is_none_or(|m| !m.visible_to(clearance))
+                })
+        };
+        sources.retain(|s| !hidden.contains(&s.num) && !report_above(s));
         Ok(sources)
     }
 
@@ -316,19 +330,27 @@ impl Store {
         stance: Stance,
         analyst: &str,
         at: &str,
+        filter: crate::ReadFilter,
     ) -> Result<ImportOutcome, StoreError> {
+        // Only entities the analyst may see can be linked; the link is marked at least as
+        // restrictively as what makes each end visible, so it reveals neither to others.
+        let mut marking = Tlp::Clear;
         for id in [a, b] {
-            let known: Option<i64> = self
-                .conn
-                .query_row("SELECT num FROM entity WHERE id = ?1", [id.as_str()], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if known.is_none() {
+            if !self.is_visible(id, filter)? {
                 return Err(StoreError::NoEntity(id.clone()));
             }
+            let least: Option<i64> = self.conn.query_row(
+                "SELECT min(s.marking) FROM statement s JOIN entity e ON e.num = s.subject WHERE e.id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )?;
+            let least = least
+                .and_then(|m| u8::try_from(m).ok())
+                .and_then(Tlp::from_rank);
+            marking = marking.max(least.unwrap_or(Tlp::Clear));
         }
-        let (first, second) = if a <= b { (a, b) } else { (b, a) };
+        let (first, second) = crate::statements::ordered_pair(a, b);
+        let (first, second) = (&first, &second);
         let canonical = format!(
             "same_as\u{1f}{first}\u{1f}{second}\u{1f}{}\u{1f}{analyst}\u{1f}{at}",
             stance.as_str()
@@ -356,6 +378,7 @@ impl Store {
         );
         statement.stance = stance;
         statement.stated_at = source.published;
+        statement.marking = marking;
         let report = dossier_ingest::Report {
             received: 1,
             accepted: 1,

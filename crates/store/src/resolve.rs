@@ -20,7 +20,7 @@ use rusqlite::{params, Transaction};
 use serde::Serialize;
 
 use crate::import::{load_sources, Writer};
-use crate::statements::{denied_pairs, query, visible, visible_sources};
+use crate::statements::{denied_pairs, ordered_pair, query, visible, visible_sources};
 use crate::{ReadFilter, StoreError};
 
 /// A name or id that two actors of one dataset both use.
@@ -30,6 +30,8 @@ pub struct Ambiguity {
     pub key: String,
     pub dataset: String,
     pub entities: Vec<EntityId>,
+    /// The most restrictive marking of the statements that make the key ambiguous.
+    pub marking: Tlp,
 }
 
 /// What a resolver run found.
@@ -77,13 +79,15 @@ impl UnionFind {
         i
     }
 
-    /// Joins the groups of `a` and `b` unless they hold records of one dataset.
-    fn union(&mut self, a: usize, b: usize) -> Option<bool> {
+    /// Joins the groups of `a` and `b` unless they hold records of one dataset (unless
+    /// `forced`, for an analyst's word): `Some(true)` if joined, `Some(false)` if already
+    /// one group, `None` if refused.
+    fn union(&mut self, a: usize, b: usize, forced: bool) -> Option<bool> {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return Some(false);
         }
-        if !self.datasets[ra].is_disjoint(&self.datasets[rb]) {
+        if !forced && !self.datasets[ra].is_disjoint(&self.datasets[rb]) {
             return None;
         }
         let moved = std::mem::take(&mut self.datasets[rb]);
@@ -218,7 +222,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         let Object::Entity(other) = &s.statement.object else {
             continue;
         };
-        let pair = ordered(&s.statement.subject, other);
+        let pair = ordered_pair(&s.statement.subject, other);
         if !denied.contains(&pair) && !asserted.contains(&pair) {
             asserted.push(pair);
         }
@@ -252,6 +256,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
                     key: display,
                     dataset: dataset.clone(),
                     entities: uses.keys().cloned().collect(),
+                    marking: uses.values().map(|u| u.marking).max().unwrap_or(Tlp::Clear),
                 });
             }
         }
@@ -264,7 +269,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
                 if a == b {
                     continue;
                 }
-                let pair = ordered(a, b);
+                let pair = ordered_pair(a, b);
                 if denied.contains(&pair) {
                     continue;
                 }
@@ -298,7 +303,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         {
             continue;
         }
-        let pair = ordered(&st.subject, other);
+        let pair = ordered_pair(&st.subject, other);
         if denied.contains(&pair) {
             continue;
         }
@@ -329,13 +334,8 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     };
     for (a, b) in &asserted {
         let (ia, ib) = (slot(a, &mut uf, &mut index), slot(b, &mut uf, &mut index));
-        let (ra, rb) = (uf.find(ia), uf.find(ib));
-        if ra != rb {
-            // An analyst's link stands even across one dataset's records.
-            let moved = std::mem::take(&mut uf.datasets[rb]);
-            uf.datasets[ra].extend(moved);
-            uf.parent[rb] = ra;
-        }
+        // An analyst's link stands even across one dataset's records.
+        uf.union(ia, ib, true);
     }
 
     let source = resolver_source();
@@ -354,7 +354,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
             resolution.refused += 1;
             continue;
         }
-        match uf.union(ia, ib) {
+        match uf.union(ia, ib, false) {
             None => resolution.refused += 1,
             Some(false) => {}
             Some(true) => {
@@ -368,8 +368,11 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
             }
         }
     }
-    let roots: HashSet<usize> = (0..uf.parent.len()).map(|i| uf.find(i)).collect();
-    resolution.groups = roots.len() as u64;
+    let mut sizes: HashMap<usize, u64> = HashMap::new();
+    for i in 0..uf.parent.len() {
+        *sizes.entry(uf.find(i)).or_default() += 1;
+    }
+    resolution.groups = sizes.values().filter(|&&n| n > 1).count() as u64;
     resolution.links = links.len() as u64;
 
     // Replace the resolver's previous output.
@@ -396,12 +399,4 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         writer.statement(s, num)?;
     }
     Ok(resolution)
-}
-
-fn ordered(a: &EntityId, b: &EntityId) -> (EntityId, EntityId) {
-    if a <= b {
-        (a.clone(), b.clone())
-    } else {
-        (b.clone(), a.clone())
-    }
 }

@@ -126,11 +126,20 @@ pub(crate) fn query(
 pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> HashSet<i64> {
     let mut newest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
     let mut oldest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
+    // Newest by publication date, then by numeric version (MISP galaxies carry no date),
+    // then by import order.
+    let key = |s: &SourceRecord| {
+        (
+            s.published,
+            s.version.as_deref().and_then(|v| v.parse::<u64>().ok()),
+            s.num,
+        )
+    };
     for s in sources {
-        let order = (s.published, s.num);
+        let order = key(s);
         if oldest
             .get(s.dataset.as_str())
-            .is_none_or(|cur| order < (cur.published, cur.num))
+            .is_none_or(|cur| order < key(cur))
         {
             oldest.insert(&s.dataset, s);
         }
@@ -141,7 +150,7 @@ pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> 
         }
         if newest
             .get(s.dataset.as_str())
-            .is_none_or(|cur| order > (cur.published, cur.num))
+            .is_none_or(|cur| order > key(cur))
         {
             newest.insert(&s.dataset, s);
         }
@@ -150,6 +159,15 @@ pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> 
         newest.entry(dataset).or_insert(s);
     }
     newest.values().map(|s| s.num).collect()
+}
+
+/// A pair of entities in a fixed order, for symmetric relations such as `same_as`.
+pub(crate) fn ordered_pair(a: &EntityId, b: &EntityId) -> (EntityId, EntityId) {
+    if a <= b {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    }
 }
 
 /// The pairs an analyst has kept apart: for each pair, the latest manual `same_as`
@@ -173,11 +191,7 @@ pub(crate) fn denied_pairs(
         if st.predicate != Predicate::SAME_AS || !manual.contains(&r.source_num) {
             continue;
         }
-        let pair = if st.subject <= *o {
-            (st.subject.clone(), o.clone())
-        } else {
-            (o.clone(), st.subject.clone())
-        };
+        let pair = ordered_pair(&st.subject, o);
         let candidate = (st.stated_at, r.source_num, st.stance);
         if latest
             .get(&pair)
@@ -204,7 +218,8 @@ pub(crate) fn visible(s: &Stored, sources: &HashSet<i64>, filter: &ReadFilter) -
     };
     let day = as_of.latest();
     let st = &s.statement;
-    st.stated_at.is_none_or(|d| d.earliest() <= day)
+    // Undated statements cannot be shown to have been made by then.
+    st.stated_at.is_some_and(|d| d.earliest() <= day)
         && st.valid_from.is_none_or(|d| d.earliest() <= day)
         && st.valid_to.is_none_or(|d| d.latest() >= as_of.earliest())
 }

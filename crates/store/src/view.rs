@@ -4,11 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use dossier_model::{name_key, EntityId, Object, PartialDate, Predicate, Stance, Tlp, Value};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::import::{load_sources, SourceRecord};
-use crate::statements::{denied_pairs, query, visible, visible_sources, Stored};
+use crate::statements::{denied_pairs, ordered_pair, query, visible, visible_sources, Stored};
 use crate::{ReadFilter, Store, StoreError};
 
 /// A source as cited in a dossier, by its short key ("S1").
@@ -115,6 +114,9 @@ pub struct Dossier {
     pub incoming: Vec<Relation>,
     pub shared_names: Vec<Shared>,
     pub sources: Vec<SourceRef>,
+    /// With an as-of date: statements about these records that carry no date, so cannot
+    /// be shown to have been made by then, and are left out.
+    pub undated_hidden: usize,
 }
 
 /// One search result: a group of records, by the record that matched.
@@ -185,6 +187,45 @@ impl<'a> Reader<'a> {
             .into_iter()
             .filter(|s| visible(s, &self.visible, &self.filter))
             .collect())
+    }
+
+    /// With an as-of date, how many statements about `id` the reader would see but for
+    /// lacking a date.
+    fn undated(&self, id: &EntityId) -> Result<usize, StoreError> {
+        if self.filter.as_of.is_none() {
+            return Ok(0);
+        }
+        let rows = query(
+            &self.store.conn,
+            "s.subject = (SELECT num FROM entity WHERE id = ?1) AND s.stated_at IS NULL",
+            [id.as_str()],
+        )?;
+        Ok(rows
+            .iter()
+            .filter(|s| {
+                self.visible.contains(&s.source_num)
+                    && s.statement.marking.visible_to(self.filter.clearance)
+            })
+            .count())
+    }
+
+    /// Whether the reader may know of `id`: a statement about it or pointing at it is within
+    /// their clearance (whatever its date; links aside, which only connect what is known).
+    fn knows(&self, id: &EntityId) -> Result<bool, StoreError> {
+        for clause in [
+            "s.subject = (SELECT num FROM entity WHERE id = ?1)",
+            "s.object_entity = (SELECT num FROM entity WHERE id = ?1)",
+        ] {
+            let rows = query(&self.store.conn, clause, [id.as_str()])?;
+            if rows.iter().any(|s| {
+                s.statement.predicate != Predicate::SAME_AS
+                    && self.visible.contains(&s.source_num)
+                    && s.statement.marking.visible_to(self.filter.clearance)
+            }) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn entity_ref(&mut self, id: &EntityId) -> Result<EntityRef, StoreError> {
@@ -277,7 +318,7 @@ impl<'a> Reader<'a> {
                 let Object::Entity(o) = &s.statement.object else {
                     continue;
                 };
-                let p = pair(&s.statement.subject, o);
+                let p = ordered_pair(&s.statement.subject, o);
                 if link_ids.insert(s.statement.id()) {
                     links.push(s.clone());
                 }
@@ -289,6 +330,9 @@ impl<'a> Reader<'a> {
                 } else {
                     s.statement.subject.clone()
                 };
+                if !seen.contains(&other) && !self.knows(&other)? {
+                    continue;
+                }
                 if seen.insert(other.clone()) {
                     members.push(other.clone());
                     queue.push_back(other);
@@ -296,14 +340,6 @@ impl<'a> Reader<'a> {
             }
         }
         Ok((members, links))
-    }
-}
-
-fn pair(a: &EntityId, b: &EntityId) -> (EntityId, EntityId) {
-    if a <= b {
-        (a.clone(), b.clone())
-    } else {
-        (b.clone(), a.clone())
     }
 }
 
@@ -341,15 +377,10 @@ fn add_relation(rels: &mut Vec<Relation>, predicate: &str, other: EntityRef, sou
 }
 
 impl Store {
-    /// Whether an entity with this id has any statement.
-    pub fn has_entity(&self, id: &EntityId) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM entity WHERE id = ?1", [id.as_str()], |_| {
-                Ok(())
-            })
-            .optional()?
-            .is_some())
+    /// Whether a reader may know of this entity: some statement about it, or pointing at
+    /// it, is visible to them.
+    pub fn is_visible(&self, id: &EntityId, filter: ReadFilter) -> Result<bool, StoreError> {
+        Reader::new(self, filter)?.knows(id)
     }
 
     /// The entities a query names: an entity id, or a name, alias or external id matched
@@ -359,7 +390,7 @@ impl Store {
         let reader = Reader::new(self, filter)?;
         if let Ok(id) = EntityId::parse(text.trim()) {
             // Known by id only to readers who may see something about it.
-            if !reader.about(&id)?.is_empty() || !reader.pointing_at(&id)?.is_empty() {
+            if reader.knows(&id)? {
                 return Ok(vec![id]);
             }
         }
@@ -419,15 +450,12 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut reader = Reader::new(self, filter)?;
-        let pattern = format!(
-            "%{}%",
-            key.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        // Keys hold only letters, digits, marks and single spaces: nothing LIKE treats
+        // specially.
+        let pattern = format!("%{key}%");
         let rows = query(
             &self.conn,
-            "s.name_key LIKE ?1 ESCAPE '\\' AND s.predicate IN ('name', 'alias', 'external_id')",
+            "s.name_key LIKE ?1 AND s.predicate IN ('name', 'alias', 'external_id')",
             [pattern],
         )?;
         let mut found: Vec<(u8, usize, String, EntityId)> = Vec::new();
@@ -473,10 +501,10 @@ impl Store {
 
     /// The dossier of `id` and every record linked to it.
     pub fn dossier(&self, id: &EntityId, filter: ReadFilter) -> Result<Dossier, StoreError> {
-        if !self.has_entity(id)? {
+        let mut r = Reader::new(self, filter)?;
+        if !r.knows(id)? {
             return Err(StoreError::NoEntity(id.clone()));
         }
-        let mut r = Reader::new(self, filter)?;
         let (members, link_rows) = r.group(id)?;
         let in_group: HashSet<&EntityId> = members.iter().collect();
 
@@ -496,11 +524,13 @@ impl Store {
             incoming: Vec::new(),
             shared_names: Vec::new(),
             sources: Vec::new(),
+            undated_hidden: 0,
         };
         let mut by_user: Vec<(Option<EntityId>, Vec<Fact>)> = Vec::new();
         let mut name_keys: Vec<(String, String)> = Vec::new();
 
         for m in &members {
+            d.undated_hidden += r.undated(m)?;
             let about = r.about(m)?;
             let mut member_sources = Vec::new();
             for s in &about {

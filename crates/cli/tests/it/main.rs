@@ -41,6 +41,16 @@ impl Env {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Rows in the database's tables, read from the file itself.
+    fn counts(&self) -> (i64, i64, i64) {
+        let conn = rusqlite::Connection::open(self.db()).unwrap_or_else(|e| panic!("{e}"));
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        (count("source"), count("entity"), count("statement"))
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
@@ -204,6 +214,7 @@ fn ingest_twice_gives_identical_counts_and_broken_files_change_nothing() {
     let first = env.json(&["ingest", &file]);
     assert_eq!(first[0]["outcome"]["already_present"], false);
     let sources_before = env.json(&["sources"]);
+    let counts_before = env.counts();
     let second = env.json(&["ingest", &file]);
     assert_eq!(second[0]["outcome"]["already_present"], true);
     for field in [
@@ -220,6 +231,7 @@ fn ingest_twice_gives_identical_counts_and_broken_files_change_nothing() {
         );
     }
     assert_eq!(env.json(&["sources"]), sources_before);
+    assert_eq!(env.counts(), counts_before);
 
     // A truncated copy: refused with the place named, nothing written.
     let bytes = std::fs::read(&file).unwrap_or_default();
@@ -233,6 +245,7 @@ fn ingest_twice_gives_identical_counts_and_broken_files_change_nothing() {
         "{err}"
     );
     assert_eq!(env.json(&["sources"]), sources_before);
+    assert_eq!(env.counts(), counts_before, "no row was written");
 }
 
 #[test]

@@ -49,8 +49,11 @@ fn err(name: &str, bytes: &[u8]) -> String {
 fn golden_attack_subset() {
     let b = check_golden("stix/attack-subset.jsonl");
     assert_eq!(b.source.dataset, "mitre-attack/enterprise-attack");
-    assert_eq!(b.report.received, 21);
-    assert_eq!(b.report.ignored, 1, "the x-mitre-tactic is not modelled");
+    assert_eq!(b.report.received, 22);
+    assert_eq!(
+        b.report.ignored, 2,
+        "the x-mitre-tactic and -matrix are not modelled"
+    );
     assert_eq!(b.report.rejected, 0);
 }
 
@@ -268,6 +271,157 @@ mod damaged {
         #[test]
         fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             check_any("random.bin", &bytes);
+        }
+    }
+}
+
+#[test]
+fn granular_markings_restrict_the_whole_object() {
+    let b = check_golden("stix/oasis-granular-markings-2.1.json");
+    let indicator: Vec<Tlp> = b
+        .statements
+        .iter()
+        .filter(|s| s.subject.stix_type() == "indicator")
+        .map(|s| s.marking)
+        .collect();
+    assert!(!indicator.is_empty());
+    assert!(indicator.iter().all(|m| *m == Tlp::Red), "{indicator:?}");
+}
+
+#[test]
+fn unknown_markings_count_as_red_and_known_statements_restrict_nothing() {
+    let input = br#"{"type": "bundle", "id": "bundle--2", "objects": [
+  {"type": "malware", "id": "malware--9a1e8f0e-0000-4000-8000-000000000010", "name": "Marked",
+   "object_marking_refs": ["marking-definition--00000000-0000-4000-8000-00000000beef"]},
+  {"type": "malware", "id": "malware--9a1e8f0e-0000-4000-8000-000000000011", "name": "Copyright only",
+   "object_marking_refs": ["marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"]}
+]}"#;
+    let options = ReadOptions {
+        default_marking: Tlp::Green,
+        dataset: None,
+    };
+    let b = read("m.json", input, &options).unwrap_or_else(|e| panic!("{e}"));
+    let marking_of = |name: &str| {
+        let subject = b
+            .statements
+            .iter()
+            .find(|s| format!("{:?}", s.object).contains(name))
+            .map(|s| s.subject.clone());
+        b.statements
+            .iter()
+            .filter(|s| Some(&s.subject) == subject.as_ref())
+            .map(|s| s.marking)
+            .max()
+    };
+    assert_eq!(marking_of("Marked"), Some(Tlp::Red));
+    assert_eq!(
+        marking_of("Copyright only"),
+        Some(Tlp::Green),
+        "the reader's default applies"
+    );
+    let shown: Vec<String> = b
+        .report
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("objects[0].object_marking_refs: unknown marking")),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn other_read_options_make_another_source() {
+    let bytes = std::fs::read(data("stix/zirconium-bundle.json")).unwrap_or_default();
+    let plain = read("z.json", &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let amber = ReadOptions {
+        default_marking: Tlp::Amber,
+        dataset: None,
+    };
+    let marked = read("z.json", &bytes, &amber).unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(plain.source.id, marked.source.id);
+    assert_eq!(plain.source.content_hash, marked.source.content_hash);
+    assert!(marked
+        .statements
+        .iter()
+        .all(|s| s.source == marked.source.id && s.marking == Tlp::Amber));
+}
+
+#[test]
+fn a_single_object_document_is_a_bundle_of_one() {
+    let bytes = br#"{
+  "type": "intrusion-set",
+  "id": "intrusion-set--9a1e8f0e-0000-4000-8000-000000000020",
+  "name": "Lonely",
+  "created": "2020-01-01T00:00:00Z"
+}
+"#;
+    let b = read("one.json", bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((b.report.received, b.report.accepted), (1, 1));
+    assert!(
+        b.source.dataset.starts_with("stix/sha256:"),
+        "its own dataset: {}",
+        b.source.dataset
+    );
+}
+
+#[test]
+fn a_damaged_first_line_of_json_lines_is_refused_with_its_line() {
+    let bytes = std::fs::read(data("stix/attack-subset.jsonl")).unwrap_or_default();
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[0] = "{\"type\": \"identity\", \"id\": }";
+    let msg = err("first.jsonl", lines.join("\n").as_bytes());
+    assert!(msg.starts_with("first.jsonl: line 1, column"), "{msg}");
+}
+
+#[test]
+fn whole_file_errors_name_the_field() {
+    let msg = err(
+        "b.json",
+        br#"{"type": "bundle", "id": "bundle--1", "objects": {}}"#,
+    );
+    assert!(msg.contains("at objects: invalid type: map"), "{msg}");
+    let msg = err(
+        "t.json",
+        br#"{"type": "threat-actor", "uuid": "x", "values": {"value": "A"}, "version": 1}"#,
+    );
+    assert!(msg.contains("at values: invalid type: map"), "{msg}");
+}
+
+#[test]
+fn the_newest_duplicate_wins_whatever_the_fraction_digits() {
+    let input = br#"{"type": "bundle", "id": "bundle--3", "objects": [
+  {"type": "tool", "id": "tool--9a1e8f0e-0000-4000-8000-000000000030", "name": "Newer", "modified": "2021-01-01T00:00:00.5Z"},
+  {"type": "tool", "id": "tool--9a1e8f0e-0000-4000-8000-000000000030", "name": "Older", "modified": "2021-01-01T00:00:00Z"}
+]}"#;
+    let b = read("d.json", input, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<String> = b
+        .statements
+        .iter()
+        .filter(|s| s.predicate.as_str() == "name")
+        .map(|s| format!("{:?}", s.object))
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(names[0].contains("Newer"), "{names:?}");
+}
+
+#[test]
+fn misp_related_edges_point_at_countries_or_actors_only() {
+    let b = read_case("misp/threat-actor-subset.json");
+    for s in &b.statements {
+        if let dossier_model::Object::Entity(e) = &s.object {
+            let ok = match s.predicate.as_str() {
+                "similar_to" => e.stix_type() == "intrusion-set",
+                "country" | "suspected_sponsor" | "targets" => {
+                    e.stix_type() == "location" || e.stix_type() == "identity"
+                }
+                _ => e.stix_type() != "intrusion-set",
+            };
+            assert!(ok, "{} {} {e}", s.subject, s.predicate);
         }
     }
 }

@@ -168,6 +168,7 @@ fn aliases_link_records_and_an_analyst_can_separate_them() {
             Stance::Denies,
             "tester",
             NOW,
+            all(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
     let found = store
@@ -192,6 +193,7 @@ fn aliases_link_records_and_an_analyst_can_separate_them() {
             Stance::Asserts,
             "tester",
             "2026-01-02T00:00:00Z",
+            all(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
     let found = store
@@ -210,9 +212,14 @@ fn an_alias_two_records_of_one_dataset_use_is_ambiguous() {
     let stix = br#"{"type": "bundle", "id": "bundle--5", "objects": [
       {"type": "intrusion-set", "id": "intrusion-set--11111111-2222-4333-8444-000000000003", "name": "Gamma",
        "aliases": ["Gamma", "Shared Storm"], "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z"}]}"#;
+    // A dataset of its own, so the fixture's threat-actor galaxy does not supersede it.
+    let own = ReadOptions {
+        default_marking: Tlp::Clear,
+        dataset: Some("test/actors".to_owned()),
+    };
     store
         .import(
-            &read("a.json", misp, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+            &read("a.json", misp, &own).unwrap_or_else(|e| panic!("{e}")),
             NOW,
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -289,12 +296,12 @@ fn clearance_hides_marked_statements_even_from_lookup() {
         .search("typhoon", green, 10)
         .unwrap_or_else(|e| panic!("{e}"))
         .is_empty());
-    let d = store
-        .dossier(&id(ZIRCONIUM), green)
-        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        d.names.is_empty() && d.sources.is_empty(),
-        "not even a count leaks"
+        matches!(
+            store.dossier(&id(ZIRCONIUM), green),
+            Err(dossier_store::StoreError::NoEntity(_))
+        ),
+        "not even its existence leaks"
     );
     let amber = ReadFilter {
         clearance: Tlp::Amber,
@@ -376,4 +383,164 @@ fn a_newer_version_of_a_dataset_supersedes_the_older() {
         1,
         "as of 2020 the old version holds"
     );
+}
+
+#[test]
+fn as_of_leaves_out_undated_statements_and_says_how_many() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = loaded(&dir);
+    let at = ReadFilter {
+        clearance: Tlp::Red,
+        as_of: PartialDate::parse("2024-06").ok(),
+    };
+    // MISP galaxies carry no dates: as of any date they say nothing, and say so.
+    let d = store
+        .dossier(&id(MISP_APT31), at)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.names.is_empty(), "{:?}", d.names);
+    assert!(d.undated_hidden > 10, "{}", d.undated_hidden);
+    assert_eq!(
+        d.members.len(),
+        1,
+        "the resolver's undated links do not hold then either"
+    );
+    let d = store
+        .dossier(&id(MISP_APT31), all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.undated_hidden, 0);
+}
+
+#[test]
+fn analysts_cannot_link_what_they_cannot_see_and_links_hide_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let amber = ReadOptions {
+        default_marking: Tlp::Amber,
+        dataset: Some("partner/feed".to_owned()),
+    };
+    let secret = br#"{"type": "bundle", "id": "bundle--9", "objects": [{"type": "intrusion-set",
+      "id": "intrusion-set--11111111-2222-4333-8444-00000000aaaa", "name": "Quiet Actor", "created": "2020-01-01T00:00:00Z"}]}"#;
+    store
+        .import(
+            &read("s.json", secret, &amber).unwrap_or_else(|e| panic!("{e}")),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hidden = id("intrusion-set--11111111-2222-4333-8444-00000000aaaa");
+    let green = ReadFilter {
+        clearance: Tlp::Green,
+        as_of: None,
+    };
+    let refused = store.record_same_as(&id(ZIRCONIUM), &hidden, Stance::Asserts, "low", NOW, green);
+    assert!(
+        matches!(refused, Err(dossier_store::StoreError::NoEntity(_))),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        store.dossier(&hidden, green),
+        Err(dossier_store::StoreError::NoEntity(_))
+    ));
+
+    // Linked by someone cleared: the link carries the amber marking, so a green reader's
+    // dossier of ZIRCONIUM does not list the hidden record.
+    store
+        .record_same_as(&id(ZIRCONIUM), &hidden, Stance::Asserts, "high", NOW, all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = store
+        .dossier(&id(ZIRCONIUM), green)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.members.iter().all(|m| m.id != hidden), "{:?}", d.members);
+    assert!(d.links.iter().all(|l| l.a != hidden && l.b != hidden));
+    let d = store
+        .dossier(&id(ZIRCONIUM), all())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.members.iter().any(|m| m.id == hidden));
+}
+
+#[test]
+fn the_resolver_report_is_hidden_when_it_rests_on_marked_names() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let amber = ReadOptions {
+        default_marking: Tlp::Amber,
+        dataset: None,
+    };
+    let misp = br#"{"type": "threat-actor", "name": "Threat Actor", "uuid": "7cdff317-a673-4474-84ec-4f1754947823", "version": 1, "values": [
+      {"value": "Alpha", "uuid": "11111111-2222-4333-8444-000000000001", "meta": {"synonyms": ["Secret Storm"]}},
+      {"value": "Beta", "uuid": "11111111-2222-4333-8444-000000000002", "meta": {"synonyms": ["Secret Storm"]}}]}"#;
+    store
+        .import(
+            &read("a.json", misp, &amber).unwrap_or_else(|e| panic!("{e}")),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let listed = |clearance| -> Vec<String> {
+        store
+            .sources(clearance)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|s| s.kind)
+            .collect()
+    };
+    assert!(listed(Tlp::Amber).contains(&"resolver".to_owned()));
+    assert!(listed(Tlp::Clear).is_empty(), "{:?}", listed(Tlp::Clear));
+}
+
+#[test]
+fn the_same_bytes_read_with_a_stricter_marking_are_a_new_version() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let feed = ReadOptions {
+        default_marking: Tlp::Clear,
+        dataset: Some("partner/feed".to_owned()),
+    };
+    let stricter = ReadOptions {
+        default_marking: Tlp::Amber,
+        dataset: Some("partner/feed".to_owned()),
+    };
+    store
+        .import(&batch("stix/zirconium-bundle.json", &feed), NOW)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again = store
+        .import(&batch("stix/zirconium-bundle.json", &stricter), NOW)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!again.already_present);
+    let green = ReadFilter {
+        clearance: Tlp::Green,
+        as_of: None,
+    };
+    assert!(
+        store
+            .lookup("ZIRCONIUM", green)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty(),
+        "the amber version holds"
+    );
+}
+
+#[test]
+fn unrelated_files_of_the_same_name_do_not_supersede_each_other() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let one = br#"{"type": "bundle", "id": "bundle--1", "objects": [{"type": "malware", "id": "malware--11111111-2222-4333-8444-0000000000b1", "name": "First", "created": "2020-01-01T00:00:00Z"}]}"#;
+    let two = br#"{"type": "bundle", "id": "bundle--2", "objects": [{"type": "malware", "id": "malware--11111111-2222-4333-8444-0000000000b2", "name": "Second", "created": "2021-01-01T00:00:00Z"}]}"#;
+    for bytes in [&one[..], &two[..]] {
+        store
+            .import(
+                &read("indicators.json", bytes, &ReadOptions::default())
+                    .unwrap_or_else(|e| panic!("{e}")),
+                NOW,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for name in ["First", "Second"] {
+        assert_eq!(
+            store
+                .lookup(name, all())
+                .unwrap_or_else(|e| panic!("{e}"))
+                .len(),
+            1,
+            "{name}"
+        );
+    }
 }
