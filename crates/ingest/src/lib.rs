@@ -11,10 +11,12 @@ mod batch;
 mod detect;
 mod json;
 mod misp;
+mod ofac;
 mod stix;
 
 pub use batch::{Batch, Diagnostic, Report, Severity};
 pub use detect::{detect, Format};
+pub use ofac::{is_ofac_set, read_ofac_set, SetFile};
 
 use std::borrow::Cow;
 use std::io::Read;

@@ -14,6 +14,8 @@ pub enum EntityKind {
     Malware,
     Tool,
     AttackPattern,
+    Vessel,
+    Aircraft,
     Indicator,
     Observable,
     Location,
@@ -23,7 +25,7 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 13] = [
+    pub const ALL: [EntityKind; 15] = [
         EntityKind::Person,
         EntityKind::Organization,
         EntityKind::ThreatActor,
@@ -31,6 +33,8 @@ impl EntityKind {
         EntityKind::Malware,
         EntityKind::Tool,
         EntityKind::AttackPattern,
+        EntityKind::Vessel,
+        EntityKind::Aircraft,
         EntityKind::Indicator,
         EntityKind::Observable,
         EntityKind::Location,
@@ -48,6 +52,8 @@ impl EntityKind {
             EntityKind::Malware => "malware",
             EntityKind::Tool => "tool",
             EntityKind::AttackPattern => "attack_pattern",
+            EntityKind::Vessel => "vessel",
+            EntityKind::Aircraft => "aircraft",
             EntityKind::Indicator => "indicator",
             EntityKind::Observable => "observable",
             EntityKind::Location => "location",

@@ -46,6 +46,23 @@ predicates! {
     MOTIVE = "motive": "Why the actor acts (value: text).";
     INCIDENT_TYPE = "incident_type": "The kind of operations the actor runs (value: text).";
     ACTOR_TYPE = "actor_type": "How the issuer classes an actor (financially motivated, influence operations…).";
+    SANCTIONED_BY = "sanctioned_by": "The authority that designated the subject (object: the authority).";
+    SANCTION_PROGRAM = "sanction_program": "The sanctions programme of a designation (value: identifier).";
+    WEAK_ALIAS = "weak_alias": "A low-quality alias, as lists mark them; screened with care.";
+    BIRTH_DATE = "birth_date": "Date of birth (value: date, or text for ranges and approximations).";
+    BIRTH_PLACE = "birth_place": "Place of birth (value: text).";
+    NATIONALITY = "nationality": "A nationality (object: country).";
+    CITIZENSHIP = "citizenship": "A citizenship (object: country).";
+    GENDER = "gender": "Gender as the source gives it.";
+    ADDRESS = "address": "A postal address (value: text).";
+    POSITION = "position": "A title, office or role the source records.";
+    LINKED_TO = "linked_to": "An entity the source links the subject to.";
+    ESTABLISHED = "established": "When an organisation was established (value: date).";
+    ORGANIZATION_TYPE = "organization_type": "The kind of organisation or its activity (value: text).";
+    CONTACT = "contact": "An e-mail address, website or phone number (value: text).";
+    REMARK = "remark": "A remark kept verbatim where it could not be structured.";
+    SANCTION_INFO = "sanction_info": "Further sanctions information a list gives (secondary sanctions risk, directives…).";
+    ATTRIBUTE = "attribute": "Another labelled fact a list gives (vessel tonnage, aircraft model…); the label is the note.";
     FIRST_SEEN = "first_seen": "When the entity was first seen (value: date).";
     LAST_SEEN = "last_seen": "When the entity was last seen (value: date).";
 }

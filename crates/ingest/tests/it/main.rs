@@ -425,3 +425,205 @@ fn misp_related_edges_point_at_countries_or_actors_only() {
         }
     }
 }
+
+mod ofac {
+    use super::*;
+    use dossier_ingest::{read_ofac_set, SetFile};
+
+    fn set(dir: &str) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(data(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| {
+                let name = format!(
+                    "{dir}/{}",
+                    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+                );
+                (name, std::fs::read(&p).unwrap_or_default())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn read_set(files: &[(String, Vec<u8>)]) -> Result<Batch, ReadError> {
+        let refs: Vec<SetFile> = files
+            .iter()
+            .map(|(n, b)| SetFile { name: n, bytes: b })
+            .collect();
+        read_ofac_set(&refs, &ReadOptions::default())
+    }
+
+    fn golden(dir: &str) -> Batch {
+        let batch = read_set(&set(dir)).unwrap_or_else(|e| panic!("{e}"));
+        let actual = serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n";
+        let golden = data(&format!("{dir}.expected.json"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, &actual).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "{dir}: output differs from {}; rerun with UPDATE_GOLDEN=1",
+            golden.display()
+        );
+        batch
+    }
+
+    fn values(b: &Batch, predicate: &str) -> Vec<String> {
+        b.statements
+            .iter()
+            .filter(|s| s.predicate.as_str() == predicate)
+            .map(|s| match &s.object {
+                dossier_model::Object::Value(dossier_model::Value::Identifier {
+                    scheme,
+                    value,
+                }) => format!("{scheme}={value}"),
+                dossier_model::Object::Value(v) => v.lexical().into_owned(),
+                dossier_model::Object::Entity(e) => e.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn golden_excerpt() {
+        let b = golden("ofac/excerpt");
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (17, 17, 0)
+        );
+        assert!(values(&b, "alias").len() >= 10, "aliases from alt.csv");
+        assert!(!values(&b, "address").is_empty(), "addresses from add.csv");
+        assert!(values(&b, "external_id")
+            .iter()
+            .any(|v| v.starts_with("digital-currency-address:")));
+    }
+
+    #[test]
+    fn golden_apt31_designations() {
+        let b = golden("ofac/apt31");
+        assert_eq!(b.report.accepted, 3);
+        let programs = values(&b, "sanction_program");
+        assert_eq!(programs, ["us-ofac-program=CYBER2"; 3]);
+        assert!(values(&b, "external_id").contains(&"national-id-no=421003198510272917".to_owned()));
+        assert!(values(&b, "birth_date").contains(&"1985-10-27".to_owned()));
+        assert!(values(&b, "established").contains(&"2010-03-08".to_owned()));
+    }
+
+    #[test]
+    fn a_truncated_last_row_refuses_the_file() {
+        let mut files = set("ofac/apt31");
+        let sdn = files
+            .iter_mut()
+            .find(|(n, _)| n.ends_with("sdn.csv"))
+            .map(|(_, b)| b);
+        let Some(sdn) = sdn else { panic!("no sdn.csv") };
+        let cut = sdn.len() - 120;
+        sdn.truncate(cut);
+        let msg = read_set(&files)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(msg.contains("sdn.csv: line 3"), "{msg}");
+    }
+
+    #[test]
+    fn broken_rows_are_named_by_line_and_field() {
+        let sdn = "1,\"GOOD NAME\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
+                   x2,\"BAD NUMBER\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
+                   3,\"SHORT\",-0- \r\n\
+                   4,\"ODD TYPE\",\"spaceship\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
+                   5,\"LAST\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u{1a}";
+        let files = vec![("sdn.csv".to_owned(), sdn.as_bytes().to_vec())];
+        let b = read_set(&files).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (5, 2, 3)
+        );
+        let shown: Vec<String> = b
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == dossier_ingest::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "sdn.csv:2: at ent_num: \"x2\" is not a number",
+                "sdn.csv:3: at row: 3 fields, expected 12",
+                "sdn.csv:4: at SDN_Type: unknown type \"spaceship\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_encoding_and_quotes_refuse_the_file() {
+        let files = vec![(
+            "sdn.csv".to_owned(),
+            b"1,\"CAF\xc9\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n".to_vec(),
+        )];
+        let msg = read_set(&files)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert_eq!(msg, "sdn.csv: line 1: byte 6 is not valid UTF-8");
+        let files = vec![
+            (
+                "sdn.csv".to_owned(),
+                b"1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n".to_vec(),
+            ),
+            (
+                "alt.csv".to_owned(),
+                b"1,2,\"aka\",\"UNTERMINATED,-0- \r\n".to_vec(),
+            ),
+        ];
+        let msg = read_set(&files)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(msg.starts_with("alt.csv"), "{msg}");
+        let files = vec![("notes.txt".to_owned(), b"hello".to_vec())];
+        assert!(read_set(&files).is_err());
+        let files = vec![("alt.csv".to_owned(), b"1,2,\"aka\",\"A\",-0- \r\n".to_vec())];
+        let msg = read_set(&files)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(msg.contains("needs its primary file"), "{msg}");
+    }
+
+    /// The whole SDN list of 2024-05-03: every entry read, and at least 99% of remark
+    /// clauses structured. Runs when DOSSIER_SHARED_DATA names ../shared/data.
+    #[test]
+    fn shared_sdn_2024_05_03() {
+        let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+            return;
+        };
+        let path = root.join("ofac-sdn-gitscrape/2024-05-03/sdn.csv");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let b = read_set(&[("sdn.csv".to_owned(), bytes)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (14965, 14965, 0)
+        );
+        let coverage = b
+            .report
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("remark clauses structured"))
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
+        eprintln!("{coverage}");
+        let share: f64 = coverage
+            .split('(')
+            .nth(1)
+            .and_then(|s| s.split('%').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0);
+        assert!(share >= 99.0, "{coverage}");
+        let remarks = b
+            .statements
+            .iter()
+            .filter(|s| s.predicate.as_str() == "remark")
+            .count();
+        assert!(remarks > 0, "the rest is kept verbatim");
+    }
+}

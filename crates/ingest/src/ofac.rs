@@ -1,0 +1,1105 @@
+//! OFAC's CSV publication of the SDN list (and of the consolidated non-SDN list, same
+//! layout): `sdn.csv` (primary records), `add.csv` (addresses), `alt.csv` (aliases) and
+//! `sdn_comments.csv` (remarks continued). No header; `-0-` for empty; CRLF; a final
+//! 0x1A byte.
+//!
+//! The remarks column is parsed clause by clause ("DOB 12 Nov 1985; POB Jingzhou…;
+//! Passport E1234 (China)") into statements; a clause no rule understands is kept
+//! verbatim as a `remark` statement, never dropped.
+
+use std::collections::HashMap;
+
+use dossier_model::{
+    country_by_name, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate, Source,
+    SourceId, SourceKind, Statement, Tlp, Value,
+};
+
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::{base_name, ReadError, ReadOptions};
+
+/// One file of a set, as received.
+#[derive(Debug, Clone, Copy)]
+pub struct SetFile<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Primary,
+    Addresses,
+    Aliases,
+    Comments,
+}
+
+/// The role of a file of the set, by its name.
+fn role(name: &str) -> Option<Role> {
+    Some(match base_name(name).to_ascii_lowercase().as_str() {
+        "sdn.csv" | "cons_prim.csv" => Role::Primary,
+        "add.csv" | "cons_add.csv" => Role::Addresses,
+        "alt.csv" | "cons_alt.csv" => Role::Aliases,
+        "sdn_comments.csv" | "cons_comments.csv" => Role::Comments,
+        _ => return None,
+    })
+}
+
+/// Whether these file names make an OFAC CSV set (a primary file among them).
+pub fn is_ofac_set(names: &[&str]) -> bool {
+    names.iter().any(|n| role(n) == Some(Role::Primary))
+}
+
+const EMPTY: &str = "-0-";
+
+fn field(record: &csv::StringRecord, i: usize) -> Option<&str> {
+    record
+        .get(i)
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != EMPTY)
+}
+
+/// The office that publishes the lists, as an entity.
+pub(crate) fn ofac() -> EntityId {
+    EntityId::derived("identity", "organization:us-treasury-ofac")
+}
+
+fn entity_id(kind: EntityKind, ent_num: u64) -> EntityId {
+    let ty = match kind {
+        EntityKind::Vessel => "vessel",
+        EntityKind::Aircraft => "aircraft",
+        _ => "identity",
+    };
+    EntityId::derived(ty, &format!("us-ofac:{ent_num}"))
+}
+
+/// Parsed rows of one CSV file: records with their line, or the error that stops it.
+fn rows(
+    file: &str,
+    bytes: &[u8],
+    width: usize,
+) -> Result<Vec<(u64, csv::StringRecord)>, ReadError> {
+    let text = crate::json::utf8(file, bytes)?;
+    // The end-of-file marker OFAC appends; before it, every row ends with a line break,
+    // so a file that stops elsewhere was cut short.
+    let text = text.strip_suffix('\u{1a}').unwrap_or(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        return Err(ReadError::Format {
+            file: file.to_owned(),
+            message: format!(
+                "line {}: the file stops in the middle of a row; it looks truncated",
+                text.lines().count()
+            ),
+        });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                // The reader counts the lines before the record; lines here count from 1.
+                let line = record.position().map_or(0, |p| p.line() + 1);
+                out.push((line, record.clone()));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() + 1);
+                return Err(ReadError::Json {
+                    file: file.to_owned(),
+                    line,
+                    column: 0,
+                    message: format!("not valid CSV: {e}"),
+                });
+            }
+        }
+    }
+    // A last row cut short is a truncated file, not a bad record.
+    if let Some((line, last)) = out.last() {
+        if last.len() < width {
+            return Err(ReadError::Format {
+                file: file.to_owned(),
+                message: format!(
+                    "line {line}: the last row has {} of {width} fields; the file looks truncated",
+                    last.len()
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads an OFAC CSV set. `files` must hold the primary file; the others are optional.
+pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Batch, ReadError> {
+    let mut by_role: HashMap<Role, SetFile<'_>> = HashMap::new();
+    for f in files {
+        match role(f.name) {
+            Some(r) => {
+                by_role.insert(r, *f);
+            }
+            None => {
+                return Err(ReadError::Format {
+                    file: f.name.to_owned(),
+                    message: "not part of an OFAC CSV set (sdn.csv, add.csv, alt.csv, sdn_comments.csv or their cons_ forms)".to_owned(),
+                })
+            }
+        }
+    }
+    let Some(primary) = by_role.get(&Role::Primary).copied() else {
+        return Err(ReadError::Format {
+            file: files.first().map_or("", |f| f.name).to_owned(),
+            message: "an OFAC CSV set needs its primary file (sdn.csv or cons_prim.csv)".to_owned(),
+        });
+    };
+    let consolidated = base_name(primary.name)
+        .to_ascii_lowercase()
+        .starts_with("cons_");
+
+    // The set is one source: its hash covers every file, in a fixed order.
+    let mut ordered: Vec<&SetFile<'_>> = by_role.values().collect();
+    ordered.sort_by_key(|f| base_name(f.name).to_ascii_lowercase());
+    let mut joined = Vec::new();
+    for f in &ordered {
+        joined.extend_from_slice(base_name(f.name).as_bytes());
+        joined.push(0);
+        joined.extend_from_slice(f.bytes);
+        joined.push(0);
+    }
+    let (dataset, title) = if consolidated {
+        ("us-ofac/consolidated", "OFAC Consolidated (non-SDN) List")
+    } else {
+        (
+            "us-ofac/sdn",
+            "OFAC Specially Designated Nationals (SDN) List",
+        )
+    };
+    let mut source = Source::new(
+        SourceKind::SanctionsList,
+        options.dataset.as_deref().unwrap_or(dataset),
+        title,
+        ContentHash::of(&joined),
+    );
+    source.publisher =
+        Some("U.S. Department of the Treasury, Office of Foreign Assets Control".to_owned());
+    source.file_name = Some(
+        ordered
+            .iter()
+            .map(|f| base_name(f.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+
+    let primary_rows = rows(primary.name, primary.bytes, 12)?;
+    let mut comments: HashMap<u64, String> = HashMap::new();
+    if let Some(f) = by_role.get(&Role::Comments) {
+        for (_, r) in rows(f.name, f.bytes, 2)? {
+            if let (Some(n), Some(text)) = (
+                r.get(0).and_then(|v| v.trim().parse::<u64>().ok()),
+                r.get(1),
+            ) {
+                comments.entry(n).or_default().push_str(text.trim_end());
+            }
+        }
+    }
+
+    let mut report = Report::default();
+    let mut out = Collector::default();
+    let authority = ofac();
+    let ctx = Ctx {
+        source: &source.id,
+        marking: options.default_marking,
+        authority: &authority,
+    };
+    ctx.emit(
+        &authority,
+        Predicate::IS_A,
+        Object::Value(Value::text(EntityKind::Organization.as_str())),
+        &mut out,
+    );
+    ctx.emit(
+        &authority,
+        Predicate::NAME,
+        Object::Value(Value::text("Office of Foreign Assets Control")),
+        &mut out,
+    );
+    ctx.emit(
+        &authority,
+        Predicate::ALIAS,
+        Object::Value(Value::text("OFAC")),
+        &mut out,
+    );
+    if let Some(us) = dossier_model::country_by_code("US") {
+        ctx.emit(
+            &authority,
+            Predicate::COUNTRY,
+            Object::Entity(us.entity_id()),
+            &mut out,
+        );
+    }
+
+    // Names to ids first: "Linked To:" points at other records by name.
+    let mut by_name: HashMap<String, EntityId> = HashMap::new();
+    let mut records = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (line, r) in &primary_rows {
+        report.received += 1;
+        let reject = |report: &mut Report, path: &str, message: String| {
+            report.rejected += 1;
+            report.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                file: primary.name.to_owned(),
+                line: Some(*line),
+                path: Some(path.to_owned()),
+                message,
+            });
+        };
+        if r.len() != 12 {
+            reject(
+                &mut report,
+                "row",
+                format!("{} fields, expected 12", r.len()),
+            );
+            continue;
+        }
+        let Some(ent_num) = r.get(0).and_then(|v| v.trim().parse::<u64>().ok()) else {
+            reject(
+                &mut report,
+                "ent_num",
+                format!("{:?} is not a number", r.get(0).unwrap_or("")),
+            );
+            continue;
+        };
+        let Some(name) = field(r, 1) else {
+            reject(&mut report, "SDN_Name", "empty name".to_owned());
+            continue;
+        };
+        if !seen.insert(ent_num) {
+            report.duplicate += 1;
+            continue;
+        }
+        let kind = match field(r, 2).map(str::to_ascii_lowercase).as_deref() {
+            None => EntityKind::Organization,
+            Some("individual") => EntityKind::Person,
+            Some("vessel") => EntityKind::Vessel,
+            Some("aircraft") => EntityKind::Aircraft,
+            Some(other) => {
+                reject(&mut report, "SDN_Type", format!("unknown type {other:?}"));
+                continue;
+            }
+        };
+        let id = entity_id(kind, ent_num);
+        by_name
+            .entry(name.to_uppercase())
+            .or_insert_with(|| id.clone());
+        records.push((ent_num, kind, id, r));
+    }
+
+    let mut clauses = ClauseCount::default();
+    for (ent_num, kind, id, r) in &records {
+        report.accepted += 1;
+        let text = |s: &str| Object::Value(Value::text(s));
+        ctx.emit(id, Predicate::IS_A, text(kind.as_str()), &mut out);
+        if let Some(name) = field(r, 1) {
+            ctx.emit(id, Predicate::NAME, text(name), &mut out);
+        }
+        let scheme = if consolidated {
+            "us-ofac-consolidated"
+        } else {
+            "us-ofac-sdn"
+        };
+        ctx.emit(
+            id,
+            Predicate::EXTERNAL_ID,
+            Object::Value(Value::identifier(scheme, ent_num.to_string())),
+            &mut out,
+        );
+        ctx.emit(
+            id,
+            Predicate::SANCTIONED_BY,
+            Object::Entity(authority.clone()),
+            &mut out,
+        );
+        for program in field(r, 3).into_iter().flat_map(|p| p.split("] [")) {
+            let program = program.trim_matches(|c| c == '[' || c == ']' || c == ' ');
+            if !program.is_empty() {
+                ctx.emit(
+                    id,
+                    Predicate::SANCTION_PROGRAM,
+                    Object::Value(Value::identifier("us-ofac-program", program)),
+                    &mut out,
+                );
+            }
+        }
+        if let Some(title) = field(r, 4) {
+            ctx.emit(id, Predicate::POSITION, text(title), &mut out);
+        }
+        for (i, label) in [
+            (5, "call sign"),
+            (6, "vessel type"),
+            (7, "tonnage"),
+            (8, "gross registered tonnage"),
+            (10, "vessel owner"),
+        ] {
+            if let Some(v) = field(r, i) {
+                ctx.emit_noted(id, Predicate::ATTRIBUTE, text(v), label, &mut out);
+            }
+        }
+        if let Some(flag) = field(r, 9) {
+            match country_by_name(flag) {
+                Some(c) => ctx.emit_noted(
+                    id,
+                    Predicate::COUNTRY,
+                    Object::Entity(c.entity_id()),
+                    "vessel flag",
+                    &mut out,
+                ),
+                None => ctx.emit_noted(
+                    id,
+                    Predicate::ATTRIBUTE,
+                    text(flag),
+                    "vessel flag",
+                    &mut out,
+                ),
+            }
+        }
+        let mut remarks = field(r, 11).unwrap_or("").to_owned();
+        if let Some(more) = comments.get(ent_num) {
+            remarks.push_str(more);
+        }
+        for clause in split_remarks(&remarks) {
+            let parsed = parse_clause(clause, &by_name);
+            clauses.total += 1;
+            if parsed.is_empty() {
+                clauses.verbatim += 1;
+                ctx.emit(id, Predicate::REMARK, text(clause), &mut out);
+            }
+            for p in parsed {
+                ctx.emit_parsed(id, p, &mut out);
+            }
+        }
+    }
+
+    if let Some(f) = by_role.get(&Role::Aliases) {
+        for (line, r) in rows(f.name, f.bytes, 5)? {
+            let Some(id) = r
+                .get(0)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .and_then(|n| {
+                    records
+                        .iter()
+                        .find(|(e, ..)| *e == n)
+                        .map(|(_, _, id, _)| id)
+                })
+            else {
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    file: f.name.to_owned(),
+                    line: Some(line),
+                    path: Some("ent_num".to_owned()),
+                    message: "alias of a record not in the primary file; left out".to_owned(),
+                });
+                continue;
+            };
+            let Some(alias) = field(&r, 3) else { continue };
+            let weak = field(&r, 2).is_some_and(|t| !t.eq_ignore_ascii_case("aka"))
+                || field(&r, 4).is_some_and(|rem| rem.to_ascii_lowercase().contains("low quality"));
+            let predicate = if weak {
+                Predicate::WEAK_ALIAS
+            } else {
+                Predicate::ALIAS
+            };
+            let note = field(&r, 2).map(|t| t.to_ascii_lowercase());
+            let mut s = ctx.statement(id, predicate, Object::Value(Value::text(alias)));
+            s.note = note
+                .filter(|t| t != "aka")
+                .map(|t| format!("{t} (formerly or now known as)"));
+            out.push(s);
+        }
+    }
+    if let Some(f) = by_role.get(&Role::Addresses) {
+        for (line, r) in rows(f.name, f.bytes, 6)? {
+            let Some(id) = r
+                .get(0)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .and_then(|n| {
+                    records
+                        .iter()
+                        .find(|(e, ..)| *e == n)
+                        .map(|(_, _, id, _)| id)
+                })
+            else {
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    file: f.name.to_owned(),
+                    line: Some(line),
+                    path: Some("ent_num".to_owned()),
+                    message: "address of a record not in the primary file; left out".to_owned(),
+                });
+                continue;
+            };
+            let parts: Vec<&str> = [2, 3, 4].iter().filter_map(|&i| field(&r, i)).collect();
+            if !parts.is_empty() {
+                ctx.emit(
+                    id,
+                    Predicate::ADDRESS,
+                    Object::Value(Value::text(parts.join(", "))),
+                    &mut out,
+                );
+            }
+            if let Some(c) = field(&r, 4).and_then(country_by_name) {
+                ctx.emit_noted(
+                    id,
+                    Predicate::COUNTRY,
+                    Object::Entity(c.entity_id()),
+                    "address",
+                    &mut out,
+                );
+            }
+        }
+    }
+
+    report.diagnostics.push(Diagnostic {
+        severity: Severity::Info,
+        file: primary.name.to_owned(),
+        line: None,
+        path: Some("Remarks".to_owned()),
+        message: format!(
+            "{} of {} remark clauses structured ({:.2}%); {} kept verbatim as remarks",
+            clauses.total - clauses.verbatim,
+            clauses.total,
+            clauses.share() * 100.0,
+            clauses.verbatim
+        ),
+    });
+    Ok(Batch {
+        source,
+        statements: out.statements,
+        report,
+    })
+}
+
+#[derive(Debug, Default)]
+struct ClauseCount {
+    total: u64,
+    verbatim: u64,
+}
+
+impl ClauseCount {
+    fn share(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            (self.total - self.verbatim) as f64 / self.total as f64
+        }
+    }
+}
+
+struct Ctx<'a> {
+    source: &'a SourceId,
+    marking: Tlp,
+    authority: &'a EntityId,
+}
+
+impl Ctx<'_> {
+    fn statement(&self, subject: &EntityId, predicate: Predicate, object: Object) -> Statement {
+        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
+        s.issuer = Some(self.authority.clone());
+        s.marking = self.marking;
+        s
+    }
+
+    fn emit(&self, subject: &EntityId, predicate: Predicate, object: Object, out: &mut Collector) {
+        out.push(self.statement(subject, predicate, object));
+    }
+
+    fn emit_noted(
+        &self,
+        subject: &EntityId,
+        predicate: Predicate,
+        object: Object,
+        note: &str,
+        out: &mut Collector,
+    ) {
+        let mut s = self.statement(subject, predicate, object);
+        s.note = Some(note.to_owned());
+        out.push(s);
+    }
+
+    fn emit_parsed(&self, subject: &EntityId, p: Parsed, out: &mut Collector) {
+        let mut s = self.statement(subject, p.predicate, p.object);
+        s.note = p.note;
+        s.valid_from = p.valid_from;
+        s.valid_to = p.valid_to;
+        out.push(s);
+    }
+}
+
+/// The clauses of a remarks field: split on "; ", the final period dropped.
+fn split_remarks(remarks: &str) -> Vec<&str> {
+    let trimmed = remarks.trim();
+    let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
+    trimmed
+        .split("; ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// One statement a clause yields.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Parsed {
+    predicate: Predicate,
+    object: Object,
+    note: Option<String>,
+    valid_from: Option<PartialDate>,
+    valid_to: Option<PartialDate>,
+}
+
+impl Parsed {
+    fn new(predicate: Predicate, object: Object) -> Self {
+        Parsed {
+            predicate,
+            object,
+            note: None,
+            valid_from: None,
+            valid_to: None,
+        }
+    }
+
+    fn text(predicate: Predicate, text: &str) -> Self {
+        Parsed::new(predicate, Object::Value(Value::text(text.trim())))
+    }
+
+    fn noted(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// "12 Nov 1985", "Nov 1985", "1985", "1985-11-12".
+pub(crate) fn parse_ofac_date(s: &str) -> Option<PartialDate> {
+    let s = s.trim();
+    if let Ok(d) = PartialDate::parse(s) {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let month = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        MONTHS
+            .iter()
+            .position(|x| m.starts_with(x))
+            .map(|i| i as u8 + 1)
+    };
+    let year = |y: &str| y.parse::<u16>().ok().filter(|y| *y > 1000);
+    match parts.as_slice() {
+        [d, m, y] => PartialDate::new(year(y)?, Some(month(m)?), Some(d.parse().ok()?)).ok(),
+        [m, y] => PartialDate::new(year(y)?, Some(month(m)?), None).ok(),
+        _ => None,
+    }
+}
+
+/// The country a name, a code in parentheses or a trailing part of a place names.
+fn country_object(name: &str) -> Object {
+    match country_by_name(name.trim()) {
+        Some(c) => Object::Entity(c.entity_id()),
+        None => Object::Value(Value::text(name.trim())),
+    }
+}
+
+/// Words that begin a title or office ("Minister of Defense", "Deputy Commander…").
+const OFFICES: &[&str] = &[
+    "minister",
+    "deputy",
+    "president",
+    "vice",
+    "director",
+    "head",
+    "chairman",
+    "chairperson",
+    "chair",
+    "commander",
+    "member",
+    "general",
+    "brigadier",
+    "colonel",
+    "major",
+    "lieutenant",
+    "captain",
+    "admiral",
+    "chief",
+    "secretary",
+    "governor",
+    "ambassador",
+    "prime",
+    "managing",
+    "founder",
+    "co-founder",
+    "leader",
+    "officer",
+    "senior",
+    "former",
+    "first",
+    "second",
+    "advisor",
+    "adviser",
+    "spokesman",
+    "spokesperson",
+    "owner",
+    "manager",
+    "executive",
+    "judge",
+    "prosecutor",
+    "mayor",
+    "speaker",
+    "representative",
+    "deputy-",
+    "assistant",
+    "acting",
+    "supreme",
+    "sheikh",
+    "emir",
+    "commissioner",
+    "counselor",
+    "consul",
+    "attorney",
+    "treasurer",
+    "financier",
+    "facilitator",
+    "cleric",
+    "imam",
+    "mullah",
+    "shareholder",
+    "board",
+    "auditor",
+    "pilot",
+    "engineer",
+    "professor",
+    "doctor",
+    "dr.",
+    "agent",
+    "ceo",
+    "cfo",
+    "coo",
+    "magistrate",
+    "warden",
+    "rector",
+    "aide",
+    "director-general",
+    "supervisory",
+    "alternate",
+    "haji",
+    "maulana",
+    "hojjatoleslam",
+    "lt.",
+    "principal",
+    "presidential",
+    "official",
+    "representative",
+    "employee",
+    "scientist",
+    "researcher",
+    "operative",
+    "associate",
+    "deputy-director",
+    "inspector",
+    "registrar",
+    "clerk",
+];
+
+/// Family ties a list records ("son of X").
+const RELATIVES: &[&str] = &[
+    "son of",
+    "daughter of",
+    "wife of",
+    "husband of",
+    "brother of",
+    "sister of",
+    "half-brother of",
+    "half-sister of",
+    "father of",
+    "mother of",
+    "nephew of",
+    "niece of",
+    "cousin of",
+    "brother-in-law of",
+    "son-in-law of",
+    "relative of",
+    "spouse of",
+];
+
+/// The statements a remark clause yields; empty when no rule understands it.
+pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) -> Vec<Parsed> {
+    let c = clause.trim();
+    let lower = c.to_ascii_lowercase();
+    let after = |prefix: &str| -> Option<&str> {
+        (lower.starts_with(&prefix.to_ascii_lowercase())).then(|| c[prefix.len()..].trim())
+    };
+
+    // Aliases: a.k.a. 'X'; f.k.a. 'X'; n.k.a. 'X'.
+    for (prefix, note) in [
+        ("a.k.a. ", None),
+        ("f.k.a. ", Some("formerly known as")),
+        ("n.k.a. ", Some("now known as")),
+    ] {
+        if let Some(rest) = after(prefix) {
+            let name = rest.trim_matches(|ch| ch == '\'' || ch == '"' || ch == ' ');
+            let p = Parsed::text(Predicate::WEAK_ALIAS, name);
+            return vec![match note {
+                Some(n) => p.noted(n),
+                None => p,
+            }];
+        }
+    }
+    // Birth dates: "DOB 12 Nov 1985", "alt. DOB circa 1960", "DOB 1960 to 1962".
+    if let Some(rest) = after("DOB ").or_else(|| after("alt. DOB ")) {
+        return vec![birth_date(rest)];
+    }
+    if let Some(rest) = after("POB ").or_else(|| after("alt. POB ")) {
+        return vec![Parsed::text(Predicate::BIRTH_PLACE, rest)];
+    }
+    for (prefix, predicate) in [
+        ("nationality ", Predicate::NATIONALITY),
+        ("alt. nationality ", Predicate::NATIONALITY),
+        ("citizen ", Predicate::CITIZENSHIP),
+        ("alt. citizen ", Predicate::CITIZENSHIP),
+    ] {
+        if let Some(rest) = after(prefix) {
+            return vec![Parsed::new(predicate, country_object(rest))];
+        }
+    }
+    if let Some(rest) = after("Gender ") {
+        return vec![Parsed::text(Predicate::GENDER, rest)];
+    }
+    if let Some(rest) = after("Linked To: ") {
+        let name = rest.trim();
+        let object = match by_name.get(&name.to_uppercase()) {
+            Some(id) => Object::Entity(id.clone()),
+            None => Object::Value(Value::text(name)),
+        };
+        return vec![Parsed::new(Predicate::LINKED_TO, object)];
+    }
+    if let Some(rest) = after("Organization Established Date ") {
+        return vec![match parse_ofac_date(rest) {
+            Some(d) => Parsed::new(
+                Predicate::ESTABLISHED,
+                Object::Value(Value::Date { date: d }),
+            ),
+            None => Parsed::text(Predicate::ESTABLISHED, rest),
+        }];
+    }
+    for prefix in ["Organization Type: ", "Target Type "] {
+        if let Some(rest) = after(prefix) {
+            return vec![Parsed::text(Predicate::ORGANIZATION_TYPE, rest)];
+        }
+    }
+    for (prefix, note) in [
+        ("Email Address ", "e-mail"),
+        ("Website ", "website"),
+        ("Phone Number ", "phone"),
+        ("Telephone ", "phone"),
+        ("Telephone: ", "phone"),
+        ("Fax ", "fax"),
+        ("Fax: ", "fax"),
+    ] {
+        if let Some(rest) = after(prefix) {
+            return vec![Parsed::text(Predicate::CONTACT, rest).noted(note)];
+        }
+    }
+    if let Some(rest) = after("Digital Currency Address - ") {
+        let (currency, address) = rest.split_once(' ').unwrap_or(("", rest));
+        return vec![Parsed::new(
+            Predicate::EXTERNAL_ID,
+            Object::Value(Value::identifier(
+                format!("digital-currency-address:{currency}"),
+                address.trim(),
+            )),
+        )];
+    }
+    for prefix in [
+        "Secondary sanctions risk:",
+        "Additional Sanctions Information -",
+        "Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions:",
+        "Executive Order 13846 information:",
+        "Executive Order 13662 Directive Determination -",
+        "Executive Order 14024 Directive Information",
+        "Effective Date (",
+        "Listing Date (",
+        "Effective Date:",
+        "For more information on directives",
+        "Sanctions Information -",
+        "Executive Order ",
+        "All offices worldwide",
+        "all offices worldwide",
+        "Includes ",
+        "Subject to ",
+    ] {
+        if lower.starts_with(&prefix.to_ascii_lowercase()) {
+            return vec![Parsed::text(Predicate::SANCTION_INFO, c)];
+        }
+    }
+    if let Some(p) = identifier(c) {
+        return vec![p];
+    }
+    // Labelled facts of vessels and aircraft, and others "Label: value".
+    for prefix in [
+        "Vessel Year of Build ",
+        "Vessel Flag ",
+        "Former Vessel Flag ",
+        "Other Vessel Flag ",
+        "Other Vessel Type ",
+        "Vessel Type ",
+        "Aircraft Model ",
+        "Aircraft Manufacture Date ",
+        "Aircraft Operator ",
+        "Aircraft Manufacturer",
+        "Aircraft Tail Number ",
+        "Previous Aircraft Tail Number ",
+        "Aircraft Mode S Transponder Code ",
+        "Aircraft Construction Number",
+        "Political Party ",
+        "Nationality of Registration ",
+    ] {
+        if lower.starts_with(&prefix.to_ascii_lowercase()) {
+            let value = c[prefix.len()..].trim();
+            return vec![
+                Parsed::text(Predicate::ATTRIBUTE, value).noted(prefix.trim().to_lowercase())
+            ];
+        }
+    }
+    // "alt. Website …", "alt. Former Vessel Flag …": an alternative of a known clause.
+    if let Some(rest) = after("alt. ") {
+        let parsed = parse_clause(rest, by_name);
+        if !parsed.is_empty() {
+            return parsed.into_iter().map(|p| p.noted("alternative")).collect();
+        }
+    }
+    if let Some(relation) = RELATIVES.iter().find(|r| lower.starts_with(*r)) {
+        return vec![
+            Parsed::text(Predicate::LINKED_TO, c[relation.len()..].trim())
+                .noted(relation.trim_end_matches(" of")),
+        ];
+    }
+    if lower.starts_with("icty indictee")
+        || lower.starts_with("ifca determination")
+        || lower.starts_with("currently incarcerated")
+    {
+        return vec![Parsed::text(Predicate::SANCTION_INFO, c)];
+    }
+    // Titles and offices, also in the form "<organisation> <role>" ("Korea Ryonbong General
+    // Corporation Official").
+    let is_office = |w: &str| {
+        OFFICES
+            .contains(&w.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '-' && ch != '.'))
+    };
+    let has_digit = c.chars().any(|ch| ch.is_ascii_digit());
+    let first = lower.split_whitespace().next().unwrap_or("");
+    if is_office(first) || (!has_digit && lower.split_whitespace().any(is_office)) {
+        return vec![Parsed::text(Predicate::POSITION, c)];
+    }
+    Vec::new()
+}
+
+fn birth_date(rest: &str) -> Parsed {
+    if let Some(d) = parse_ofac_date(rest) {
+        return Parsed::new(
+            Predicate::BIRTH_DATE,
+            Object::Value(Value::Date { date: d }),
+        );
+    }
+    // "circa 1960", "1960 to 1962": kept as text, with the range as validity bounds.
+    let lower = rest.to_ascii_lowercase();
+    let mut p = Parsed::text(Predicate::BIRTH_DATE, rest);
+    if let Some((a, b)) = lower.split_once(" to ") {
+        p.valid_from = parse_ofac_date(a.trim_start_matches("circa").trim());
+        p.valid_to = parse_ofac_date(b);
+        p.note = Some("range".to_owned());
+    } else if let Some(y) = lower.strip_prefix("circa ") {
+        p.note = parse_ofac_date(y).map(|_| "approximate".to_owned());
+    }
+    p
+}
+
+/// "<label> <value> (<country>) [issued <date>] [expires <date>]", where the value holds a
+/// digit: passports, national and tax ids, registration numbers, SWIFT/BIC codes, IMO and
+/// MMSI numbers…
+fn identifier(clause: &str) -> Option<Parsed> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let start = words
+        .iter()
+        .position(|w| w.chars().any(|c| c.is_ascii_digit()) || is_code(w))?;
+    if start == 0 || start > 12 {
+        return None;
+    }
+    let label = words[..start].join(" ");
+    let label = label.trim_end_matches(':').trim();
+    if label.is_empty() || !label.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    let mut value_words = Vec::new();
+    let mut rest = &words[start..];
+    while let Some((w, tail)) = rest.split_first() {
+        if w.starts_with('(')
+            || w.eq_ignore_ascii_case("issued")
+            || w.eq_ignore_ascii_case("expires")
+        {
+            break;
+        }
+        value_words.push(*w);
+        rest = tail;
+    }
+    let value = value_words.join(" ");
+    if value.is_empty() {
+        return None;
+    }
+    let tail = rest.join(" ");
+    let mut note = Vec::new();
+    let mut valid_from = None;
+    let mut valid_to = None;
+    if let Some(open) = tail.find('(') {
+        if let Some(close) = tail[open..].find(')') {
+            note.push(format!("issued by {}", &tail[open + 1..open + close]));
+        }
+    }
+    let lower = tail.to_ascii_lowercase();
+    if let Some(i) = lower.find("issued ") {
+        let date = lower[i + 7..].split(" expires").next().unwrap_or("");
+        valid_from = parse_ofac_date(date);
+        if valid_from.is_none() {
+            note.push(format!(
+                "issued {}",
+                tail[i + 7..].split(" expires").next().unwrap_or("").trim()
+            ));
+        }
+    }
+    if let Some(i) = lower.find("expires ") {
+        valid_to = parse_ofac_date(&lower[i + 8..]);
+    }
+    let scheme: String = label
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut p = Parsed::new(
+        Predicate::EXTERNAL_ID,
+        Object::Value(Value::identifier(scheme, value)),
+    );
+    p.note = (!note.is_empty()).then(|| note.join("; "));
+    p.valid_from = valid_from;
+    p.valid_to = valid_to;
+    Some(p)
+}
+
+/// Codes without digits that are still identifiers (SWIFT/BIC codes are letters only).
+fn is_code(w: &str) -> bool {
+    w.len() >= 8 && w.len() <= 11 && w.chars().all(|c| c.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(clause: &str, expected: &str) {
+        let parsed = parse_clause(clause, &HashMap::new());
+        let shown: Vec<String> = parsed
+            .iter()
+            .map(|p| {
+                let object = match &p.object {
+                    Object::Entity(e) => e.to_string(),
+                    Object::Value(Value::Identifier { scheme, value }) => {
+                        format!("{scheme}={value}")
+                    }
+                    Object::Value(v) => v.lexical().into_owned(),
+                };
+                let mut s = format!("{} {object}", p.predicate);
+                if let Some(n) = &p.note {
+                    s.push_str(&format!(" [{n}]"));
+                }
+                if let Some(d) = p.valid_from {
+                    s.push_str(&format!(" from {d}"));
+                }
+                if let Some(d) = p.valid_to {
+                    s.push_str(&format!(" to {d}"));
+                }
+                s
+            })
+            .collect();
+        assert_eq!(shown.join(" | "), expected, "clause {clause:?}");
+    }
+
+    #[test]
+    fn remark_clauses() {
+        check("DOB 27 Oct 1985", "birth_date 1985-10-27");
+        check("alt. DOB Oct 1985", "birth_date 1985-10");
+        check("DOB circa 1960", "birth_date circa 1960 [approximate]");
+        check(
+            "DOB 1960 to 1962",
+            "birth_date 1960 to 1962 [range] from 1960 to 1962",
+        );
+        check(
+            "POB Jingzhou Municipality, China",
+            "birth_place Jingzhou Municipality, China",
+        );
+        let cn = dossier_model::country_by_code("CN")
+            .map(|c| c.entity_id().to_string())
+            .unwrap_or_default();
+        check("nationality China", &format!("nationality {cn}"));
+        check("citizen China", &format!("citizenship {cn}"));
+        check("Gender Male", "gender Male");
+        check(
+            "National ID No. 421003198510272917 (China)",
+            "external_id national-id-no=421003198510272917 [issued by China]",
+        );
+        check(
+            "Passport E12345 (Iran) issued 12 Jan 2010 expires 11 Jan 2020",
+            "external_id passport=E12345 [issued by Iran] from 2010-01-12 to 2020-01-11",
+        );
+        check(
+            "Unified Social Credit Code (USCC) 91420100551956105K (China)",
+            "external_id unified-social-credit-code-uscc=91420100551956105K [issued by China]",
+        );
+        check("SWIFT/BIC BKTRUS33", "external_id swift-bic=BKTRUS33");
+        check(
+            "Vessel Registration Identification IMO 9187629",
+            "external_id vessel-registration-identification-imo=9187629",
+        );
+        check("a.k.a. 'BNC'", "weak_alias BNC");
+        check(
+            "Organization Established Date 08 Mar 2010",
+            "established 2010-03-08",
+        );
+        check(
+            "Organization Type: Computer programming activities",
+            "organization_type Computer programming activities",
+        );
+        check(
+            "Digital Currency Address - XBT 1AbC",
+            "external_id digital-currency-address:XBT=1AbC",
+        );
+        check("Linked To: SOMEONE UNKNOWN", "linked_to SOMEONE UNKNOWN");
+        check("Minister of Defense", "position Minister of Defense");
+        check(
+            "Email Address info@example.com",
+            "contact info@example.com [e-mail]",
+        );
+        check("something nobody parses", "");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_ofac_date("08 Mar 2010").map(|d| d.to_string()),
+            Some("2010-03-08".to_owned())
+        );
+        assert_eq!(parse_ofac_date("31 Feb 2010"), None);
+        assert_eq!(parse_ofac_date("circa 1960"), None);
+    }
+}
