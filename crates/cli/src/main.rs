@@ -6,6 +6,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bundled;
+mod inputs;
 mod render;
 
 use std::path::PathBuf;
@@ -67,8 +68,11 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// List imported sources with their hashes and counts
-    Sources,
+    /// List imported sources with their hashes and counts, or compare two versions
+    Sources {
+        #[command(subcommand)]
+        action: Option<SourcesAction>,
+    },
     /// Record that two entities are the same (an analyst's link)
     Link {
         a: EntityId,
@@ -83,6 +87,38 @@ enum Command {
         #[arg(long, env = "USER", default_value = "analyst")]
         analyst: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum SourcesAction {
+    /// Designations added, removed and changed from version A to version B of a list
+    Diff {
+        /// A source id (as `dossier sources` lists it) or the path of a file or OFAC
+        /// directory already imported
+        a: String,
+        /// The same, for the newer version
+        b: String,
+    },
+}
+
+/// The source id an argument names: an id, or the id of an already imported path.
+fn source_id_of(arg: &str) -> Result<String> {
+    if arg.starts_with("source--") {
+        return Ok(arg.to_owned());
+    }
+    let inputs = inputs::plan(&[PathBuf::from(arg)]).map_err(anyhow::Error::msg)?;
+    match inputs.as_slice() {
+        [one] => Ok(one
+            .read(&ReadOptions::default())
+            .map_err(anyhow::Error::msg)?
+            .source
+            .id
+            .to_string()),
+        _ => bail!(
+            "{arg}: names {} imports; give one file, one OFAC directory or a source id",
+            inputs.len()
+        ),
+    }
 }
 
 fn main() -> ExitCode {
@@ -135,27 +171,28 @@ struct FileResult {
     outcome: Option<ImportOutcome>,
 }
 
+/// Reads one input (through `read`) and imports it, with progress on large inputs.
 fn import_one(
     store: &mut Store,
     name: &str,
-    bytes: &[u8],
-    options: &ReadOptions,
+    size: u64,
+    read: impl FnOnce() -> Result<dossier_ingest::Batch, String>,
     quiet: bool,
 ) -> FileResult {
-    let bar = if quiet || bytes.len() < 1 << 20 {
+    let bar = if quiet || size < 1 << 20 {
         ProgressBar::hidden()
     } else {
         ProgressBar::new_spinner()
     };
     bar.set_message(format!("reading {name}"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let batch = match dossier_ingest::read(name, bytes, options) {
+    let batch = match read() {
         Ok(b) => b,
         Err(e) => {
             bar.finish_and_clear();
             return FileResult {
                 path: name.to_owned(),
-                error: Some(e.to_string()),
+                error: Some(e),
                 outcome: None,
             };
         }
@@ -176,7 +213,7 @@ fn import_one(
         },
         Err(e) => FileResult {
             path: name.to_owned(),
-            error: Some(format!("import failed, nothing was written: {e}")),
+            error: Some(format!("{name}: import failed, nothing was written: {e}")),
             outcome: None,
         },
     }
@@ -200,7 +237,13 @@ fn report(results: &[FileResult], json: bool) -> Result<ExitCode> {
 fn init(store: &mut Store, quiet: bool) -> Vec<FileResult> {
     bundled::BUNDLED
         .iter()
-        .map(|b| import_one(store, b.name, b.bytes, &ReadOptions::default(), quiet))
+        .map(|b| {
+            let read = || {
+                dossier_ingest::read(b.name, b.bytes, &ReadOptions::default())
+                    .map_err(|e| e.to_string())
+            };
+            import_one(store, b.name, b.bytes.len() as u64, read, quiet)
+        })
         .collect()
 }
 
@@ -235,23 +278,16 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             dataset,
         } => {
             let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
             let options = ReadOptions {
                 default_marking: *tlp,
                 dataset: dataset.clone(),
             };
             let mut results = Vec::new();
-            for path in paths {
-                let name = path.display().to_string();
-                match std::fs::read(path) {
-                    Ok(bytes) => {
-                        results.push(import_one(&mut store, &name, &bytes, &options, cli.json))
-                    }
-                    Err(e) => results.push(FileResult {
-                        path: name.clone(),
-                        error: Some(format!("{name}: cannot read: {e}")),
-                        outcome: None,
-                    }),
-                }
+            for input in inputs::plan(paths).map_err(anyhow::Error::msg)? {
+                let label = input.label();
+                let read = || input.read(&options);
+                results.push(import_one(&mut store, &label, input.size(), read, cli.json));
             }
             report(&results, cli.json)
         }
@@ -300,14 +336,27 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sources => {
+        Command::Sources { action } => {
             let mut store = open(cli)?;
             ensure_initialised(&mut store, cli.json)?;
-            let sources = store.sources(cli.clearance)?;
-            if cli.json {
-                print_json(&sources)?;
-            } else {
-                print!("{}", render::sources(&sources));
+            match action {
+                None => {
+                    let sources = store.sources(cli.clearance)?;
+                    if cli.json {
+                        print_json(&sources)?;
+                    } else {
+                        print!("{}", render::sources(&sources));
+                    }
+                }
+                Some(SourcesAction::Diff { a, b }) => {
+                    let diff =
+                        store.diff_sources(&source_id_of(a)?, &source_id_of(b)?, cli.clearance)?;
+                    if cli.json {
+                        print_json(&diff)?;
+                    } else {
+                        print!("{}", render::diff(&diff));
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

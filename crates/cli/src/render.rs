@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use dossier_model::{Stance, Tlp};
 use dossier_store::{
-    Dossier, EntityRef, Fact, ImportOutcome, Relation, SearchHit, SourceRecord, Sourcing,
+    DiffEntity, Dossier, EntityRef, Fact, ImportOutcome, Relation, SearchHit, SourceDiff,
+    SourceRecord, Sourcing,
 };
 
 fn entity(e: &EntityRef) -> String {
@@ -340,4 +341,59 @@ pub fn import_result(path: &str, error: Option<&str>, outcome: Option<&ImportOut
             r.refused
         );
     }
+}
+
+fn diff_entity(e: &DiffEntity) -> String {
+    let ids = if e.list_ids.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", e.list_ids.join(", "))
+    };
+    format!("{}{ids}  {}", e.name.as_deref().unwrap_or("?"), e.id)
+}
+
+pub fn diff(d: &SourceDiff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "from {} {} ({})",
+        d.from.id,
+        d.from.title,
+        d.from.file_name.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(
+        out,
+        "to   {} {} ({})",
+        d.to.id,
+        d.to.title,
+        d.to.file_name.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(
+        out,
+        "{} added, {} removed, {} changed",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    );
+    for (title, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "\n{title}");
+            for e in list {
+                let _ = writeln!(out, "  {}", diff_entity(e));
+            }
+        }
+    }
+    if !d.changed.is_empty() {
+        let _ = writeln!(out, "\nChanged");
+        for c in &d.changed {
+            let _ = writeln!(out, "  {}", diff_entity(&c.entity));
+            for a in &c.added {
+                let _ = writeln!(out, "    + {a}");
+            }
+            for r in &c.removed {
+                let _ = writeln!(out, "    - {r}");
+            }
+        }
+    }
+    out
 }

@@ -4,6 +4,7 @@
 //! and a failed import leaves nothing behind. Reads see the newest version of each dataset
 //! (or the newest published by an as-of date), filtered by the reader's TLP clearance.
 
+mod diff;
 mod import;
 mod resolve;
 mod schema;
@@ -15,6 +16,7 @@ use std::path::Path;
 use dossier_model::{EntityId, PartialDate, Tlp};
 use rusqlite::Connection;
 
+pub use diff::{DiffChange, DiffEntity, SourceDiff};
 pub use import::{ImportOutcome, SourceRecord};
 pub use resolve::{Ambiguity, Resolution};
 pub use view::{

@@ -353,3 +353,135 @@ fn shared_data_imports_cleanly() {
     let d = env.json(&["show", "APT31"]);
     assert_eq!(d.as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn ofac_sets_import_from_a_directory_and_versions_diff() {
+    let env = Env::new();
+    let rows = std::fs::read_to_string(fixture("ofac/apt31/sdn.csv")).unwrap_or_default();
+    let lines: Vec<&str> = rows.lines().collect();
+    assert_eq!(lines.len(), 3);
+    let v1 = env.dir.path().join("v1");
+    let v2 = env.dir.path().join("v2");
+    for d in [&v1, &v2] {
+        std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // v1: ZHAO and NI; v2: adds the company and corrects NI's birth date.
+    std::fs::write(
+        v1.join("sdn.csv"),
+        format!("{}\r\n{}\r\n", lines[1], lines[2]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let corrected = lines[2].replace("DOB 27 Oct 1985", "DOB 28 Oct 1985");
+    std::fs::write(
+        v2.join("sdn.csv"),
+        format!("{}\r\n{}\r\n{corrected}\r\n", lines[0], lines[1]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let imported = env.json(&[
+        "ingest",
+        &v1.display().to_string(),
+        &v2.display().to_string(),
+    ]);
+    let accepted: Vec<&Value> = imported
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| &r["outcome"]["source"]["accepted"])
+        .collect();
+    assert_eq!(accepted, [&Value::from(2), &Value::from(3)]);
+
+    let diff = env.json(&[
+        "sources",
+        "diff",
+        &v1.display().to_string(),
+        &v2.display().to_string(),
+    ]);
+    let names = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                e["name"]
+                    .as_str()
+                    .or(e["entity"]["name"].as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        names("added"),
+        ["WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED"]
+    );
+    assert!(names("removed").is_empty());
+    assert_eq!(names("changed"), ["NI, Gaobin"]);
+    let change = &diff["changed"][0];
+    assert_eq!(
+        change["added"],
+        serde_json::json!(["birth_date 1985-10-28"])
+    );
+    assert_eq!(
+        change["removed"],
+        serde_json::json!(["birth_date 1985-10-27"])
+    );
+
+    // The dossier shows the designation with its programme and the list version.
+    let d = env.json(&["show", "NI, Gaobin"]);
+    let d = &d[0];
+    assert_eq!(d["kinds"][0]["value"], "person");
+    let facts = &d["facts"];
+    assert_eq!(facts["sanction_program"][0]["value"], "CYBER2");
+    assert_eq!(
+        facts["birth_date"][0]["value"], "1985-10-28",
+        "the newer version holds"
+    );
+    assert!(d["outgoing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["predicate"] == "sanctioned_by"));
+
+    let out = env.run(&[
+        "sources",
+        "diff",
+        "source--00000000-0000-5000-8000-000000000000",
+        &v2.display().to_string(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no source"));
+}
+
+/// OFAC 2024-03-22 -> 2024-03-25 from the team's reference data: the 23 designations of
+/// that day, among them the APT31 front company and the two officers.
+#[test]
+fn shared_data_ofac_diff() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        return;
+    };
+    let env = Env::new();
+    let a = root
+        .join("ofac-sdn-gitscrape/2024-03-22")
+        .display()
+        .to_string();
+    let b = root
+        .join("ofac-sdn-gitscrape/2024-03-25")
+        .display()
+        .to_string();
+    env.ok(&["ingest", &a, &b]);
+    let diff = env.json(&["sources", "diff", &a, &b]);
+    let added: Vec<&str> = diff["added"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(added.len(), 23, "{added:?}");
+    for name in [
+        "WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED",
+        "ZHAO, Guangzong",
+        "NI, Gaobin",
+    ] {
+        assert!(added.contains(&name), "{name} missing from {added:?}");
+    }
+}
