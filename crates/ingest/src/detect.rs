@@ -10,6 +10,8 @@ pub enum Format {
     StixJsonLines,
     /// A MISP galaxy cluster file: `{"type": ..., "uuid": ..., "values": [...]}`.
     MispGalaxyClusters,
+    /// The UN Security Council Consolidated List XML (`CONSOLIDATED_LIST`).
+    UnConsolidatedXml,
 }
 
 #[derive(serde::Deserialize)]
@@ -32,6 +34,13 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
         return Err(ReadError::Empty {
             file: file_name.to_owned(),
         });
+    }
+    if bytes[start] == b'<' {
+        let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 4096)]);
+        if head.contains("<CONSOLIDATED_LIST") {
+            return Ok(Format::UnConsolidatedXml);
+        }
+        return Err(fail("an XML document dossier does not read (expected the UN consolidated list, CONSOLIDATED_LIST)"));
     }
     if bytes[start] != b'{' {
         return Err(fail(

@@ -13,6 +13,7 @@ mod json;
 mod misp;
 mod ofac;
 mod stix;
+mod un;
 
 pub use batch::{Batch, Diagnostic, Report, Severity};
 pub use detect::{detect, Format};
@@ -100,6 +101,7 @@ fn read_text(
         Format::StixBundle => stix::read_bundle(file_name, text, raw, options),
         Format::StixJsonLines => stix::read_lines(file_name, text, raw, options),
         Format::MispGalaxyClusters => misp::read_clusters(file_name, text, raw, options),
+        Format::UnConsolidatedXml => un::read_un(file_name, text, raw, options),
     }?;
     // The same bytes read with another default marking or dataset are another source:
     // re-reading a feed as TLP:AMBER must not be taken for the CLEAR copy already held.

@@ -627,3 +627,118 @@ mod ofac {
         assert!(remarks > 0, "the rest is kept verbatim");
     }
 }
+
+mod un {
+    use super::*;
+
+    #[test]
+    fn golden_excerpt() {
+        let b = check_golden("un/excerpt.xml");
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (6, 6, 0)
+        );
+        let kinds: Vec<String> = b
+            .statements
+            .iter()
+            .filter(|s| s.predicate.as_str() == "is_a")
+            .map(|s| format!("{:?}", s.object))
+            .collect();
+        assert_eq!(kinds.iter().filter(|k| k.contains("person")).count(), 4);
+        for predicate in [
+            "birth_date",
+            "nationality",
+            "sanction_program",
+            "weak_alias",
+            "external_id",
+        ] {
+            assert!(
+                b.statements
+                    .iter()
+                    .any(|s| s.predicate.as_str() == predicate),
+                "{predicate}"
+            );
+        }
+        assert!(
+            b.statements
+                .iter()
+                .any(|s| s.note.as_deref() == Some("original script")),
+            "original-script names are aliases"
+        );
+    }
+
+    #[test]
+    fn broken_xml_names_the_line() {
+        let text = std::fs::read_to_string(data("un/excerpt.xml")).unwrap_or_default();
+        let cut = &text[..text.len() / 2];
+        let msg = err("un.xml", cut.as_bytes());
+        assert!(
+            msg.starts_with("un.xml: line ") && msg.contains("truncated"),
+            "{msg}"
+        );
+        let broken = text.replacen("</FIRST_NAME>", "</FIRST_NAM>", 1);
+        let msg = err("un.xml", broken.as_bytes());
+        assert!(
+            msg.starts_with("un.xml: line 7") && msg.contains("malformed XML"),
+            "{msg}"
+        );
+        let msg = err("other.xml", b"<?xml version=\"1.0\"?><rss></rss>");
+        assert!(msg.contains("XML document dossier does not read"), "{msg}");
+    }
+
+    #[test]
+    fn a_record_without_reference_is_rejected_by_path() {
+        let text = std::fs::read_to_string(data("un/excerpt.xml")).unwrap_or_default();
+        let broken = regex_free_remove(&text, "<REFERENCE_NUMBER>", "</REFERENCE_NUMBER>");
+        let b = read("un.xml", broken.as_bytes(), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (6, 5, 1)
+        );
+        let shown = b.report.diagnostics[0].to_string();
+        assert!(
+            shown.starts_with("un.xml:4: at INDIVIDUAL[0]/REFERENCE_NUMBER: missing"),
+            "{shown}"
+        );
+    }
+
+    /// Removes the first element between `open` and `close`, tags included.
+    fn regex_free_remove(text: &str, open: &str, close: &str) -> String {
+        match (text.find(open), text.find(close)) {
+            (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b + close.len()..]),
+            _ => text.to_owned(),
+        }
+    }
+
+    /// The UN list of 2026-02-27: 730 individuals and 273 entities. Runs when
+    /// DOSSIER_SHARED_DATA names ../shared/data.
+    #[test]
+    fn shared_un_2026_02_27() {
+        let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+            return;
+        };
+        let path = root.join("watchman/un/UN_consolidated.xml");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let b = read("UN_consolidated.xml", &bytes, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (1003, 1003, 0)
+        );
+        let count = |kind: &str| {
+            b.statements
+                .iter()
+                .filter(|s| {
+                    s.predicate.as_str() == "is_a" && format!("{:?}", s.object).contains(kind)
+                })
+                .count()
+        };
+        // The Security Council itself is one more organisation.
+        assert_eq!((count("person"), count("organization") - 1), (730, 273));
+        assert_eq!(
+            b.source.published.map(|d| d.to_string()),
+            Some("2026-02-27".to_owned())
+        );
+    }
+}
