@@ -12,6 +12,8 @@ pub enum Format {
     MispGalaxyClusters,
     /// The UN Security Council Consolidated List XML (`CONSOLIDATED_LIST`).
     UnConsolidatedXml,
+    /// A UK list as CSV: FCDO's UK Sanctions List or OFSI's Consolidated List.
+    UkSanctionsCsv,
 }
 
 #[derive(serde::Deserialize)]
@@ -34,6 +36,17 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
         return Err(ReadError::Empty {
             file: file_name.to_owned(),
         });
+    }
+    // CSV publications are recognised by their header row (after any preamble).
+    let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 8192)]);
+    for line in head.lines().take(5) {
+        let cells: Vec<String> = line
+            .split(',')
+            .map(|c| c.trim().trim_matches('"').to_owned())
+            .collect();
+        if crate::uk::layout_of(&cells).is_some() {
+            return Ok(Format::UkSanctionsCsv);
+        }
     }
     if bytes[start] == b'<' {
         let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 4096)]);

@@ -13,6 +13,7 @@ mod json;
 mod misp;
 mod ofac;
 mod stix;
+mod uk;
 mod un;
 
 pub use batch::{Batch, Diagnostic, Report, Severity};
@@ -71,9 +72,8 @@ pub enum ReadError {
 /// decompressed first.
 pub fn read(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Batch, ReadError> {
     let plain = gunzip(file_name, bytes)?;
-    let text = json::utf8(file_name, &plain)?;
-    let format = detect(file_name, text.as_bytes())?;
-    read_text(format, file_name, text, bytes, options)
+    let format = detect(file_name, &plain)?;
+    read_plain(format, file_name, &plain, bytes, options)
 }
 
 /// Reads one file known to be in `format`.
@@ -84,8 +84,22 @@ pub fn read_as(
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
     let plain = gunzip(file_name, bytes)?;
-    let text = json::utf8(file_name, &plain)?;
-    read_text(format, file_name, text, bytes, options)
+    read_plain(format, file_name, &plain, bytes, options)
+}
+
+fn read_plain(
+    format: Format,
+    file_name: &str,
+    plain: &[u8],
+    raw: &[u8],
+    options: &ReadOptions,
+) -> Result<Batch, ReadError> {
+    if format == Format::UkSanctionsCsv {
+        // Decodes itself: OFSI's older files are Windows-1252.
+        return qualify(uk::read_uk(file_name, plain, raw, options)?, options);
+    }
+    let text = json::utf8(file_name, plain)?;
+    read_text(format, file_name, text, raw, options)
 }
 
 /// `raw` is the file as received: its hash identifies the source, so `sha256sum FILE`
@@ -97,14 +111,19 @@ fn read_text(
     raw: &[u8],
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
-    let mut batch = match format {
+    let batch = match format {
         Format::StixBundle => stix::read_bundle(file_name, text, raw, options),
         Format::StixJsonLines => stix::read_lines(file_name, text, raw, options),
         Format::MispGalaxyClusters => misp::read_clusters(file_name, text, raw, options),
         Format::UnConsolidatedXml => un::read_un(file_name, text, raw, options),
+        Format::UkSanctionsCsv => uk::read_uk(file_name, text.as_bytes(), raw, options),
     }?;
-    // The same bytes read with another default marking or dataset are another source:
-    // re-reading a feed as TLP:AMBER must not be taken for the CLEAR copy already held.
+    qualify(batch, options)
+}
+
+/// The same bytes read with another default marking or dataset are another source:
+/// re-reading a feed as TLP:AMBER must not be taken for the CLEAR copy already held.
+fn qualify(mut batch: Batch, options: &ReadOptions) -> Result<Batch, ReadError> {
     let defaults = ReadOptions::default();
     if options.default_marking != defaults.default_marking || options.dataset.is_some() {
         let qualifier = format!(

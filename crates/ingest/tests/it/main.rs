@@ -742,3 +742,138 @@ mod un {
         );
     }
 }
+
+mod uk {
+    use super::*;
+
+    /// The FCDO layout, written here from the published facts of one designation.
+    const FCDO: &str = "Report Date: 25-Mar-2024\r\n\
+Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Name type,Alias strength,Title,Name non-latin script,Non-latin script type,Non-latin script language,Regime Name,Designation source,Sanctions Imposed,Other Information,UK Statement of Reasons,Address Line 1,Address Line 2,Address Line 3,Address Line 4,Address Line 5,Address Line 6,Address Postal Code,Address Country,Phone number,Website,Email address,Date Designated,D.O.B,Nationality(/ies),National Identifier number,National Identifier additional information,Passport number,Passport additional information,Position,Gender,Town of birth,Country of birth,Type of entity\r\n\
+25/03/2024,CYB0046,16462,,NI,Gaobin,,,,,Primary name,,,倪高彬,Chinese,,Cyber,UK,\"Asset freeze, Travel Ban, Director Disqualification Sanction\",,\"NI Gaobin is involved in malicious cyber activity as a member of APT31.\",,,,,,Hubei Province,,China,,,,25/03/2024,27/10/1985,China,421003198510272917,,,,,Male,Jingzhou,China,\r\n\
+25/03/2024,CYB0046,16462,,NI,Gao Bin,,,,,Alias,Low,,,,,Cyber,UK,,,,,,,,,,,,,,,25/03/2024,,,,,,,,,,,\r\n";
+
+    #[test]
+    fn fcdo_layout() {
+        let b = read(
+            "UK_Sanctions_List.csv",
+            FCDO.as_bytes(),
+            &ReadOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(b.source.dataset, "gb-fcdo/uk-sanctions-list");
+        assert_eq!(
+            b.source.published.map(|d| d.to_string()),
+            None,
+            "the preamble's date format is not a date here"
+        );
+        assert_eq!((b.report.received, b.report.accepted), (2, 2));
+        let has = |p: &str, v: &str| {
+            b.statements.iter().any(|s| {
+                s.predicate.as_str() == p
+                    && serde_json::to_string(&s.object)
+                        .unwrap_or_default()
+                        .contains(v)
+            })
+        };
+        assert!(has("name", "NI, Gaobin"));
+        assert!(has("weak_alias", "NI, Gao Bin"));
+        assert!(has("alias", "倪高彬"), "non-Latin names are aliases");
+        assert!(has("sanction_program", "Cyber"));
+        assert!(
+            has("sanction_info", "member of APT31"),
+            "the statement of reasons is kept"
+        );
+        assert!(has("external_id", "421003198510272917"));
+        assert!(has("birth_date", "1985-10-27"));
+        let subjects: std::collections::BTreeSet<_> = b
+            .statements
+            .iter()
+            .filter(|s| s.predicate.as_str() == "is_a")
+            .map(|s| s.subject.clone())
+            .collect();
+        assert_eq!(subjects.len(), 2, "the person and the FCDO");
+    }
+
+    #[test]
+    fn ofsi_layout_in_windows_1252() {
+        let mut csv = b"Last Updated,01/04/2020\r\nName 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,DOB,Town of Birth,Country of Birth,Nationality,Passport Details,NI Number,Position,Address 1,Address 2,Address 3,Address 4,Address 5,Address 6,Post/Zip Code,Country,Other Information,Group Type,Alias Type,Regime,Listed On,Last Updated,Group ID\r\n".to_vec();
+        csv.extend_from_slice(b"CAF\xc9 EXAMPLE,,,,,,,,,,,,,,Rue 1,,,,,,,France,,Entity,Primary name,Test Regime,01/04/2016,01/04/2016,99001\r\n");
+        csv.extend_from_slice(b"CAFE EXAMPLE,,,,,,,,,,,,,,,,,,,,,,,Entity,AKA,Test Regime,01/04/2016,01/04/2016,99001\r\n");
+        let b =
+            read("ConList.csv", &csv, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(b.source.dataset, "gb-ofsi/consolidated-list");
+        assert_eq!(
+            b.source.published.map(|d| d.to_string()),
+            Some("2020-04-01".to_owned())
+        );
+        let names: Vec<String> = b
+            .statements
+            .iter()
+            .filter(|s| s.predicate.is_name())
+            .map(|s| format!("{:?}", s.object))
+            .collect();
+        assert!(
+            names.iter().any(|n| n.contains("CAFÉ EXAMPLE")),
+            "{names:?}"
+        );
+        assert!(
+            names.iter().any(|n| n.contains("CAFE EXAMPLE")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn broken_uk_files() {
+        let no_id = FCDO.replace(
+            "25/03/2024,CYB0046,16462,,NI,Gao Bin",
+            "25/03/2024,,16462,,NI,Gao Bin",
+        );
+        let b = read("uk.csv", no_id.as_bytes(), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (2, 1, 1)
+        );
+        assert_eq!(
+            b.report.diagnostics[0].to_string(),
+            "uk.csv:4: at Unique ID: missing the list's id"
+        );
+        let cut = &FCDO[..FCDO.len() - 200];
+        let cut = &cut[..cut.rfind("\"NI Gaobin").unwrap_or(cut.len()) + 5];
+        let msg = err("uk.csv", cut.as_bytes());
+        assert!(msg.contains("truncated"), "{msg}");
+    }
+
+    /// The UK data of the team's reference folder: the FCDO summary (5,302 rows) and the
+    /// OFSI excerpt (77 rows). Runs when DOSSIER_SHARED_DATA names ../shared/data.
+    #[test]
+    fn shared_uk_lists() {
+        let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+            return;
+        };
+        for (rel, rows) in [
+            (
+                "uk-fcdo-sanctions-list/FCDO_SL_2025-08-11_summary.csv",
+                5302,
+            ),
+            ("uk-ofsi/ConList-excerpt-2020.csv", 77),
+        ] {
+            let bytes = std::fs::read(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let b = read(rel, &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            let r = &b.report;
+            eprintln!(
+                "{rel}: received {} accepted {} rejected {}",
+                r.received, r.accepted, r.rejected
+            );
+            for d in r
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == dossier_ingest::Severity::Error)
+            {
+                eprintln!("  {d}");
+            }
+            assert_eq!(r.received, rows, "{rel}");
+            assert!(r.rejected <= 2, "{rel}: {:?}", r.diagnostics);
+        }
+    }
+}
