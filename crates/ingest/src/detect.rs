@@ -14,6 +14,10 @@ pub enum Format {
     UnConsolidatedXml,
     /// A UK list as CSV: FCDO's UK Sanctions List or OFSI's Consolidated List.
     UkSanctionsCsv,
+    /// The US Consolidated Screening List CSV (trade.gov).
+    UsScreeningListCsv,
+    /// FollowTheMoney entities, one per line (OpenSanctions exports).
+    FtmJsonLines,
 }
 
 #[derive(serde::Deserialize)]
@@ -22,6 +26,8 @@ struct Probe {
     ty: Option<String>,
     id: Option<String>,
     values: Option<serde::de::IgnoredAny>,
+    schema: Option<serde::de::IgnoredAny>,
+    properties: Option<serde::de::IgnoredAny>,
     namespace: Option<serde::de::IgnoredAny>,
 }
 
@@ -46,6 +52,9 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
             .collect();
         if crate::uk::layout_of(&cells).is_some() {
             return Ok(Format::UkSanctionsCsv);
+        }
+        if crate::csl::is_csl_header(&cells) {
+            return Ok(Format::UsScreeningListCsv);
         }
     }
     if bytes[start] == b'<' {
@@ -72,6 +81,13 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
             p.ty.as_deref() != Some("bundle") && p.id.as_deref().is_some_and(|id| id.contains("--"))
         })
     };
+    let is_ftm = |line: &[u8]| {
+        serde_json::from_slice::<Probe>(line)
+            .is_ok_and(|p| p.schema.is_some() && p.properties.is_some())
+    };
+    if first_three.first().is_some_and(|l| is_ftm(l)) {
+        return Ok(Format::FtmJsonLines);
+    }
     if let [first, rest @ ..] = first_three.as_slice() {
         if !rest.is_empty() {
             let trimmed = first.trim_ascii();

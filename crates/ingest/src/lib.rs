@@ -8,11 +8,14 @@
 //! kept.
 
 mod batch;
+mod csl;
 mod detect;
+mod ftm;
 mod json;
 mod misp;
 mod ofac;
 mod stix;
+mod table;
 mod uk;
 mod un;
 
@@ -117,6 +120,8 @@ fn read_text(
         Format::MispGalaxyClusters => misp::read_clusters(file_name, text, raw, options),
         Format::UnConsolidatedXml => un::read_un(file_name, text, raw, options),
         Format::UkSanctionsCsv => uk::read_uk(file_name, text.as_bytes(), raw, options),
+        Format::UsScreeningListCsv => csl::read_csl(file_name, text, raw, options),
+        Format::FtmJsonLines => ftm::read_ftm(file_name, text, raw, options),
     }?;
     qualify(batch, options)
 }

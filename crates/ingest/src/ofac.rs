@@ -90,31 +90,7 @@ fn rows(
             ),
         });
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // The reader counts the lines before the record; lines here count from 1.
-                let line = record.position().map_or(0, |p| p.line() + 1);
-                out.push((line, record.clone()));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() + 1);
-                return Err(ReadError::Json {
-                    file: file.to_owned(),
-                    line,
-                    column: 0,
-                    message: format!("not valid CSV: {e}"),
-                });
-            }
-        }
-    }
+    let out = crate::table::rows(file, text)?;
     // A last row cut short is a truncated file, not a bad record.
     if let Some((line, last)) = out.last() {
         if last.len() < width {

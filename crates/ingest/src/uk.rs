@@ -219,33 +219,7 @@ pub(crate) fn read_uk(
 ) -> Result<Batch, ReadError> {
     let mut report = Report::default();
     let text = decode(file, plain, &mut report);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(r) => rows.push((r.position().map_or(0, |p| p.line() + 1), r)),
-            Err(e) => {
-                return Err(ReadError::Json {
-                    file: file.to_owned(),
-                    line: e.position().map_or(0, |p| p.line() + 1),
-                    column: 0,
-                    message: format!("not valid CSV: {e}"),
-                })
-            }
-        }
-    }
-    if !text.is_empty() && !text.ends_with('\n') && text.matches('"').count() % 2 == 1 {
-        return Err(ReadError::Format {
-            file: file.to_owned(),
-            message: format!(
-                "line {}: the file stops inside a quoted field; it looks truncated",
-                text.lines().count()
-            ),
-        });
-    }
+    let rows = crate::table::rows(file, &text)?;
     // The header row may follow a preamble ("Last Updated,01/04/2020", "Report Date: …").
     let Some(header_at) = rows
         .iter()

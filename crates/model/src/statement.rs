@@ -60,6 +60,7 @@ predicates! {
     ESTABLISHED = "established": "When an organisation was established (value: date).";
     ORGANIZATION_TYPE = "organization_type": "The kind of organisation or its activity (value: text).";
     CONTACT = "contact": "An e-mail address, website or phone number (value: text).";
+    TOPIC = "topic": "A topic a source files the subject under (sanction, crime, role.pep…).";
     REMARK = "remark": "A remark kept verbatim where it could not be structured.";
     SANCTION_INFO = "sanction_info": "Further sanctions information a list gives (secondary sanctions risk, directives…).";
     ATTRIBUTE = "attribute": "Another labelled fact a list gives (vessel tonnage, aircraft model…); the label is the note.";

@@ -877,3 +877,110 @@ Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Name 1,Name 2,Na
         }
     }
 }
+
+mod csl {
+    use super::*;
+
+    #[test]
+    fn golden_2025_layout() {
+        let b = check_golden("csl/csl-2025-06.csv");
+        assert_eq!(
+            (b.report.received, b.report.accepted, b.report.rejected),
+            (13, 13, 0)
+        );
+        assert!(b
+            .statements
+            .iter()
+            .any(|s| s.predicate.as_str() == "sanctioned_by"));
+    }
+
+    #[test]
+    fn repeated_headers_are_skipped_and_bad_rows_named() {
+        let text = std::fs::read_to_string(data("csl/csl-2025-06.csv")).unwrap_or_default();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = lines[0];
+        lines.insert(1, header);
+        let b = read(
+            "csl.csv",
+            lines.join("\n").as_bytes(),
+            &ReadOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(b.report.received, 13, "the repeated header is not a record");
+        let mut broken = String::from(header);
+        broken.push_str("\n\"x1\",\"Entity List (EL) - Bureau of Industry and Security\",\"\",\"Entity\",\"\",\"\"\n");
+        let b = read("csl.csv", broken.as_bytes(), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (b.report.rejected, b.report.diagnostics[0].to_string()),
+            (1, "csl.csv:2: at name: missing".to_owned())
+        );
+        let cut = &text[..text.len() - 40];
+        let msg = err("csl.csv", cut.as_bytes());
+        assert!(msg.contains("truncated") || msg.contains("line"), "{msg}");
+    }
+
+    /// The 2019 and 2023 samples of the reference data: the 2023 copy is cut short in its
+    /// last row and must be refused whole. Runs when DOSSIER_SHARED_DATA is set.
+    #[test]
+    fn shared_csl_samples() {
+        let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+            return;
+        };
+        let bytes =
+            std::fs::read(root.join("watchman/us-csl/csl-2019-12-sample.csv")).unwrap_or_default();
+        let b =
+            read("csl-2019.csv", &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((b.report.received, b.report.rejected), (115, 0));
+        let bytes =
+            std::fs::read(root.join("watchman/us-csl/csl-2023-11-sample.csv")).unwrap_or_default();
+        let msg = err("csl-2023.csv", &bytes);
+        assert!(msg.contains("truncated"), "{msg}");
+    }
+}
+
+mod ftm {
+    use super::*;
+
+    #[test]
+    fn opensanctions_entities() {
+        let b = read_case("ftm/zala.ftm.jsonl");
+        let r = &b.report;
+        assert_eq!((r.received, r.rejected), (91, 0));
+        assert_eq!(r.ignored, 11, "Address entities are not modelled");
+        let count = |p: &str| {
+            b.statements
+                .iter()
+                .filter(|s| s.predicate.as_str() == p)
+                .count()
+        };
+        assert!(
+            count("sanctioned_by") >= 10,
+            "Sanction entities become designations"
+        );
+        assert!(count("owns") >= 10, "Ownership entities become relations");
+        assert!(count("name") >= 17);
+        let again = read_case("ftm/zala.ftm.jsonl");
+        assert_eq!(again.statements, b.statements, "deterministic");
+    }
+
+    #[test]
+    fn broken_ftm_lines() {
+        let good = r#"{"id": "a1", "schema": "Person", "properties": {"name": ["A One"]}}"#;
+        let bad_type = r#"{"id": "a2", "schema": "Person", "properties": {"name": "not a list"}}"#;
+        let text = format!("{good}\n{bad_type}\n");
+        let b = read("f.jsonl", text.as_bytes(), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((b.report.accepted, b.report.rejected), (1, 1));
+        assert!(
+            b.report.diagnostics[0]
+                .to_string()
+                .starts_with("f.jsonl:2: at line 2.properties.name"),
+            "{}",
+            b.report.diagnostics[0]
+        );
+        let text = format!("{good}\n{{\"id\": \"a3\", \"schema\": \n");
+        let msg = err("f.jsonl", text.as_bytes());
+        assert!(msg.starts_with("f.jsonl: line 2"), "{msg}");
+    }
+}
