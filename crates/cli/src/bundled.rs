@@ -1,31 +1,122 @@
 //! The open datasets built into the binary, loaded by `dossier init` (see data/README.md
-//! for origin and licence).
+//! for origin, date and licence).
 
-/// A built-in file: the name it is reported under and its (compressed) bytes.
+use dossier_ingest::{Batch, ReadOptions, SetFile};
+use dossier_model::PartialDate;
+
+/// What a built-in dataset is made of.
+pub enum Content {
+    /// One file, in a format `dossier_ingest::read` detects (gzip-compressed).
+    File(&'static [u8]),
+    /// The gzip-compressed files of an OFAC CSV set, by their plain names.
+    OfacSet(&'static [(&'static str, &'static [u8])]),
+}
+
+/// A built-in dataset: the name it is reported under, its content, and its publication
+/// date where the format does not carry one.
 pub struct Bundled {
     pub name: &'static str,
-    pub bytes: &'static [u8],
+    pub content: Content,
+    pub published: Option<&'static str>,
+}
+
+impl Bundled {
+    pub fn size(&self) -> u64 {
+        match &self.content {
+            Content::File(b) => b.len() as u64,
+            Content::OfacSet(files) => files.iter().map(|(_, b)| b.len() as u64).sum(),
+        }
+    }
+
+    pub fn read(&self) -> Result<Batch, String> {
+        let options = ReadOptions::default();
+        let mut batch = match &self.content {
+            Content::File(bytes) => {
+                dossier_ingest::read(self.name, bytes, &options).map_err(|e| e.to_string())?
+            }
+            Content::OfacSet(files) => {
+                let mut plain = Vec::new();
+                for (name, bytes) in files.iter() {
+                    plain.push((
+                        *name,
+                        dossier_ingest::gunzip(name, bytes)
+                            .map_err(|e| e.to_string())?
+                            .into_owned(),
+                    ));
+                }
+                let set: Vec<SetFile<'_>> = plain
+                    .iter()
+                    .map(|(n, b)| SetFile { name: n, bytes: b })
+                    .collect();
+                dossier_ingest::read_ofac_set(&set, &options).map_err(|e| e.to_string())?
+            }
+        };
+        if batch.source.published.is_none() {
+            batch.source.published = self.published.and_then(|p| PartialDate::parse(p).ok());
+        }
+        Ok(batch)
+    }
 }
 
 pub const BUNDLED: &[Bundled] = &[
     Bundled {
         name: "data/mitre-attack/enterprise-attack-v18.1.jsonl.gz",
-        bytes: include_bytes!("../../../data/mitre-attack/enterprise-attack-v18.1.jsonl.gz"),
+        content: Content::File(include_bytes!(
+            "../../../data/mitre-attack/enterprise-attack-v18.1.jsonl.gz"
+        )),
+        published: None,
     },
     Bundled {
         name: "data/misp-galaxy/country.json.gz",
-        bytes: include_bytes!("../../../data/misp-galaxy/country.json.gz"),
+        content: Content::File(include_bytes!("../../../data/misp-galaxy/country.json.gz")),
+        published: None,
     },
     Bundled {
         name: "data/misp-galaxy/producer.json.gz",
-        bytes: include_bytes!("../../../data/misp-galaxy/producer.json.gz"),
+        content: Content::File(include_bytes!("../../../data/misp-galaxy/producer.json.gz")),
+        published: None,
     },
     Bundled {
         name: "data/misp-galaxy/microsoft-activity-group.json.gz",
-        bytes: include_bytes!("../../../data/misp-galaxy/microsoft-activity-group.json.gz"),
+        content: Content::File(include_bytes!(
+            "../../../data/misp-galaxy/microsoft-activity-group.json.gz"
+        )),
+        published: None,
     },
     Bundled {
         name: "data/misp-galaxy/threat-actor.json.gz",
-        bytes: include_bytes!("../../../data/misp-galaxy/threat-actor.json.gz"),
+        content: Content::File(include_bytes!(
+            "../../../data/misp-galaxy/threat-actor.json.gz"
+        )),
+        published: None,
+    },
+    Bundled {
+        name: "data/sanctions/un-consolidated-2026-02-27.xml.gz",
+        content: Content::File(include_bytes!(
+            "../../../data/sanctions/un-consolidated-2026-02-27.xml.gz"
+        )),
+        published: None,
+    },
+    Bundled {
+        name: "data/sanctions/ofac-sdn-2021-07",
+        content: Content::OfacSet(&[
+            (
+                "sdn.csv",
+                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/sdn.csv.gz"),
+            ),
+            (
+                "add.csv",
+                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/add.csv.gz"),
+            ),
+            (
+                "alt.csv",
+                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/alt.csv.gz"),
+            ),
+            (
+                "sdn_comments.csv",
+                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/sdn_comments.csv.gz"),
+            ),
+        ]),
+        published: Some("2021-07"),
     },
 ];

@@ -42,7 +42,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Load the bundled datasets (MITRE ATT&CK Enterprise, MISP galaxies); safe to repeat
+    /// Load the bundled datasets (MITRE ATT&CK, MISP galaxies, UN and OFAC lists); safe to repeat
     Init,
     /// Import files: STIX 2.0/2.1 bundles or JSON lines, MISP galaxy clusters (gzip accepted)
     Ingest {
@@ -237,13 +237,7 @@ fn report(results: &[FileResult], json: bool) -> Result<ExitCode> {
 fn init(store: &mut Store, quiet: bool) -> Vec<FileResult> {
     bundled::BUNDLED
         .iter()
-        .map(|b| {
-            let read = || {
-                dossier_ingest::read(b.name, b.bytes, &ReadOptions::default())
-                    .map_err(|e| e.to_string())
-            };
-            import_one(store, b.name, b.bytes.len() as u64, read, quiet)
-        })
+        .map(|b| import_one(store, b.name, b.size(), || b.read(), quiet))
         .collect()
 }
 

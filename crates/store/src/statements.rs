@@ -126,11 +126,14 @@ pub(crate) fn query(
 pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> HashSet<i64> {
     let mut newest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
     let mut oldest: BTreeMap<&str, &SourceRecord> = BTreeMap::new();
-    // Newest by publication date, then by numeric version (MISP galaxies carry no date),
-    // then by import order.
+    // Newest by publication date (a source that gives none counts as published when it
+    // was imported), then by numeric version (MISP galaxies), then by import order.
     let key = |s: &SourceRecord| {
+        let published = s
+            .published
+            .or_else(|| PartialDate::from_timestamp(&s.imported_at).ok());
         (
-            s.published,
+            published,
             s.version.as_deref().and_then(|v| v.parse::<u64>().ok()),
             s.num,
         )
@@ -143,7 +146,7 @@ pub(crate) fn visible_sources(sources: &[SourceRecord], filter: &ReadFilter) -> 
         {
             oldest.insert(&s.dataset, s);
         }
-        if let (Some(as_of), Some(published)) = (filter.as_of, s.published) {
+        if let (Some(as_of), Some(published)) = (filter.as_of, key(s).0) {
             if published.earliest() > as_of.latest() {
                 continue;
             }
