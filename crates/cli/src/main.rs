@@ -8,6 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bundled;
 mod inputs;
 mod render;
+mod update;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +73,15 @@ enum Command {
     Sources {
         #[command(subcommand)]
         action: Option<SourcesAction>,
+    },
+    /// Download the current official lists (OFAC SDN, UN, UK, US CSL) and import them
+    Update {
+        /// Only these lists (ofac-sdn, un, uk, csl); all by default
+        #[arg(long = "list")]
+        lists: Vec<String>,
+        /// Fetch from a mirror instead of the publishers: URL/<list>/<file>
+        #[arg(long)]
+        mirror: Option<String>,
     },
     /// Record that two entities are the same (an analyst's link)
     Link {
@@ -329,6 +339,26 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 print!("{}", render::search(&hits));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Update { lists, mirror } => {
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            if let Some(unknown) = lists
+                .iter()
+                .find(|l| !update::FEEDS.iter().any(|f| f.id == l.as_str()))
+            {
+                let known: Vec<&str> = update::FEEDS.iter().map(|f| f.id).collect();
+                bail!("unknown list {unknown:?}; known: {}", known.join(", "));
+            }
+            let mut results = Vec::new();
+            for feed in update::FEEDS
+                .iter()
+                .filter(|f| lists.is_empty() || lists.iter().any(|l| l == f.id))
+            {
+                let read = || feed.read(mirror.as_deref());
+                results.push(import_one(&mut store, feed.title, u64::MAX, read, cli.json));
+            }
+            report(&results, cli.json)
         }
         Command::Sources { action } => {
             let mut store = open(cli)?;

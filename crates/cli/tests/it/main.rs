@@ -485,3 +485,97 @@ fn shared_data_ofac_diff() {
         assert!(added.contains(&name), "{name} missing from {added:?}");
     }
 }
+
+/// A real HTTP server on loopback serving `files` (path -> bytes); 404 otherwise.
+fn serve(files: std::collections::HashMap<String, Vec<u8>>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(match stream.try_clone() {
+                Ok(s) => s,
+                Err(_) => continue,
+            });
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let mut stream = stream;
+            let _ = match files.get(&path) {
+                Some(body) => stream
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .and_then(|()| stream.write_all(body)),
+                None => stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
+            };
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn update_fetches_every_list_over_http_and_reports_failures() {
+    let env = Env::new();
+    let read = |rel: &str| std::fs::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let mut files = std::collections::HashMap::new();
+    files.insert("/ofac-sdn/sdn.csv".to_owned(), read("ofac/apt31/sdn.csv"));
+    files.insert("/ofac-sdn/add.csv".to_owned(), read("ofac/apt31/add.csv"));
+    files.insert("/ofac-sdn/alt.csv".to_owned(), Vec::new());
+    files.insert("/ofac-sdn/sdn_comments.csv".to_owned(), Vec::new());
+    files.insert("/un/consolidated.xml".to_owned(), read("un/excerpt.xml"));
+    files.insert(
+        "/csl/consolidated.csv".to_owned(),
+        read("csl/csl-2025-06.csv"),
+    );
+    // No UK file on this mirror: that list fails, the others land.
+    let mirror = serve(files);
+    let out = env.run(&["--json", "update", "--mirror", &mirror]);
+    assert!(
+        !out.status.success(),
+        "a failed list makes the command fail"
+    );
+    let results: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let titles: Vec<(String, bool)> = results
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or("").to_owned(),
+                r["error"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("OFAC SDN list (CSV set)".to_owned(), true),
+            (
+                "UN Security Council Consolidated List (XML)".to_owned(),
+                true
+            ),
+            ("UK Sanctions List (FCDO, CSV)".to_owned(), false),
+            ("US Consolidated Screening List (CSV)".to_owned(), true),
+        ]
+    );
+    let uk_error = results[2]["error"].as_str().unwrap_or("");
+    assert!(uk_error.contains("404"), "{uk_error}");
+    let d = env.json(&["show", "NI, Gaobin"]);
+    assert_eq!(d[0]["facts"]["sanction_program"][0]["value"], "CYBER2");
+
+    let out = env.run(&["update", "--list", "eu"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown list \"eu\""));
+}
