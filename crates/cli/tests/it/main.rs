@@ -579,3 +579,71 @@ fn update_fetches_every_list_over_http_and_reports_failures() {
     let out = env.run(&["update", "--list", "eu"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown list \"eu\""));
 }
+
+/// NI Gaobin as the OFAC SDN list of 2024-05-03 and the UK list (FCDO summary export of
+/// 2025-08-11) designate him: both designations, each with its list version as source.
+#[test]
+fn shared_data_ni_gaobin() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        return;
+    };
+    let env = Env::new();
+    let ofac = root
+        .join("ofac-sdn-gitscrape/2024-05-03")
+        .display()
+        .to_string();
+    let uk = root
+        .join("uk-fcdo-sanctions-list/FCDO_SL_2025-08-11_summary.csv")
+        .display()
+        .to_string();
+    env.ok(&["ingest", &ofac, &uk]);
+    let found = env.json(&["show", "NI, Gaobin"]);
+    let dossiers = found.as_array().cloned().unwrap_or_default();
+    let by_list = |scheme: &str| {
+        dossiers
+            .iter()
+            .find(|d| {
+                d["external_ids"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f["scheme"] == scheme)
+            })
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let us = by_list("us-ofac-sdn");
+    assert_eq!(us["facts"]["sanction_program"][0]["value"], "CYBER2");
+    assert_eq!(us["facts"]["birth_date"][0]["value"], "1985-10-27");
+    assert_eq!(
+        us["facts"]["birth_place"][0]["value"],
+        "Jingzhou Municipality, China"
+    );
+    let ids: Vec<&str> = us["external_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["value"].as_str())
+        .collect();
+    assert!(ids.contains(&"421003198510272917"), "{ids:?}");
+    assert!(us["outgoing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["predicate"] == "nationality" && r["other"]["name"] == "China"));
+    assert_eq!(
+        us["sources"][0]["title"],
+        "OFAC Specially Designated Nationals (SDN) List"
+    );
+    let gb = by_list("gb-fcdo");
+    assert_eq!(gb["facts"]["sanction_program"][0]["value"], "Cyber");
+    let designation = gb["outgoing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["predicate"] == "sanctioned_by")
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(designation["sourcing"][0]["valid_from"], "2024-03-25");
+    assert_eq!(gb["sources"][0]["title"], "UK Sanctions List");
+}
