@@ -34,7 +34,7 @@ work, runs, attack, misp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[
 dossier = []
 for i in range(runs):
     start = time.perf_counter()
-    out = subprocess.run(["./target/release/dossier", "--db", f"{work}/run{i}.db", "--json", "ingest", attack, *misp],
+    out = subprocess.run(["./target/release/dossier", "--db", f"{work}/run{i}.db", "--json", "ingest", "--no-init", attack, *misp],
                          check=True, capture_output=True, text=True).stdout
     dossier.append(time.perf_counter() - start)
 statements = sum(r["outcome"]["source"]["statements"] for r in json.loads(out))

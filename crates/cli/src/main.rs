@@ -55,6 +55,9 @@ enum Command {
         /// File the sources under this dataset (newer versions of a dataset supersede older)
         #[arg(long)]
         dataset: Option<String>,
+        /// Do not load the bundled datasets into an empty database first
+        #[arg(long)]
+        no_init: bool,
     },
     /// Show everything known about an entity, by name, alias, external id or entity id
     Show {
@@ -280,9 +283,12 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             paths,
             tlp,
             dataset,
+            no_init,
         } => {
             let mut store = open(cli)?;
-            ensure_initialised(&mut store, cli.json)?;
+            if !no_init {
+                ensure_initialised(&mut store, cli.json)?;
+            }
             let options = ReadOptions {
                 default_marking: *tlp,
                 dataset: dataset.clone(),
