@@ -984,3 +984,35 @@ mod ftm {
         assert!(msg.starts_with("f.jsonl: line 2"), "{msg}");
     }
 }
+
+/// OFAC's consolidated (non-SDN) list in the same CSV layout (cons_prim.csv and friends).
+/// Runs when DOSSIER_SHARED_DATA names ../shared/data.
+#[test]
+fn shared_ofac_consolidated_non_sdn() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        return;
+    };
+    let dir = root.join("watchman/ofac-consolidated-nonsdn-2025-12");
+    let mut files = Vec::new();
+    for name in [
+        "cons_prim.csv",
+        "cons_add.csv",
+        "cons_alt.csv",
+        "cons_comments.csv",
+    ] {
+        files.push((
+            name.to_owned(),
+            std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")),
+        ));
+    }
+    let set: Vec<dossier_ingest::SetFile> = files
+        .iter()
+        .map(|(n, b)| dossier_ingest::SetFile { name: n, bytes: b })
+        .collect();
+    let b = dossier_ingest::read_ofac_set(&set, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.source.dataset, "us-ofac/consolidated");
+    // 442 records and the 0x1A end-of-file line.
+    assert_eq!((b.report.received, b.report.rejected), (442, 0));
+    assert!(b.statements.iter().any(|s| s.predicate.as_str() == "alias"));
+}
