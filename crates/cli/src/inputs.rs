@@ -54,6 +54,12 @@ impl Input {
     }
 }
 
+fn is_consolidated(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().starts_with("cons_"))
+}
+
 fn is_ofac_member(p: &Path) -> bool {
     p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
         dossier_ingest::is_ofac_set(&[n])
@@ -93,11 +99,17 @@ pub fn plan(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             inputs.push(Input::File(f));
             continue;
         }
+        // One set per directory and list: the SDN files and the consolidated (cons_)
+        // files of one download folder are two sets.
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        match inputs
-            .iter_mut()
-            .find(|i| matches!(i, Input::OfacSet { dir: d, .. } if *d == dir))
-        {
+        let cons = is_consolidated(&f);
+        let same_set = |i: &Input| match i {
+            Input::OfacSet { dir: d, files } => {
+                *d == dir && files.first().is_some_and(|g| is_consolidated(g) == cons)
+            }
+            Input::File(_) => false,
+        };
+        match inputs.iter_mut().find(|i| same_set(i)) {
             Some(Input::OfacSet { files, .. }) => files.push(f),
             _ => inputs.push(Input::OfacSet {
                 dir,

@@ -58,6 +58,9 @@ enum Command {
         /// Do not load the bundled datasets into an empty database first
         #[arg(long)]
         no_init: bool,
+        /// Publication date of files that carry none (OFAC CSV, US CSL): orders versions
+        #[arg(long)]
+        published: Option<PartialDate>,
     },
     /// Show everything known about an entity, by name, alias, external id or entity id
     Show {
@@ -284,6 +287,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             tlp,
             dataset,
             no_init,
+            published,
         } => {
             let mut store = open(cli)?;
             if !no_init {
@@ -296,7 +300,14 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let mut results = Vec::new();
             for input in inputs::plan(paths).map_err(anyhow::Error::msg)? {
                 let label = input.label();
-                let read = || input.read(&options);
+                let read = || {
+                    input.read(&options).map(|mut b| {
+                        if b.source.published.is_none() {
+                            b.source.published = *published;
+                        }
+                        b
+                    })
+                };
                 results.push(import_one(&mut store, &label, input.size(), read, cli.json));
             }
             report(&results, cli.json)

@@ -76,6 +76,7 @@ pub(crate) fn read_csl(
             message: "line 1: not the Consolidated Screening List header (source, entity_number, programs, alt_names…)".to_owned(),
         });
     }
+    crate::table::check_last_row(file, text, &rows, header.len())?;
     let col: HashMap<&str, usize> = header
         .iter()
         .enumerate()
@@ -272,40 +273,41 @@ pub(crate) fn read_csl(
                 None,
             );
         }
-        // "Type, Value, Country; Type, Value" pairs.
+        // "Type, Value, Country; Type, Value" (the 2019 layout: "Country, Value, Type"),
+        // read as the OFAC remark clause "Type Value (Country)" they come from.
         for item in get("ids").into_iter().flat_map(items) {
             let parts: Vec<&str> = item.splitn(3, ',').map(str::trim).collect();
-            match parts.as_slice() {
-                [kind, value, rest @ ..] if !value.is_empty() => {
-                    let scheme: String = kind
-                        .to_ascii_lowercase()
-                        .split(|c: char| !c.is_ascii_alphanumeric())
-                        .filter(|p| !p.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("-");
-                    let note = rest
-                        .first()
-                        .filter(|c| !c.is_empty())
-                        .map(|c| format!("issued by {c}"));
-                    ctx.push(
-                        &mut out,
-                        &id,
-                        &agency,
-                        Predicate::EXTERNAL_ID,
-                        Object::Value(Value::identifier(scheme, *value)),
-                        note,
-                    );
-                }
-                _ => {
-                    ctx.push(
-                        &mut out,
-                        &id,
-                        &agency,
-                        Predicate::REMARK,
-                        text(item),
-                        Some("ids".to_owned()),
-                    );
-                }
+            let is_code = |p: &str| p.len() == 2 && p.chars().all(|c| c.is_ascii_uppercase());
+            let (kind, value, issuer) = match parts.as_slice() {
+                [c, v, k] if is_code(c) => (*k, *v, Some(*c)),
+                [k, v, c] => (*k, *v, Some(*c).filter(|c| !c.is_empty())),
+                [k, v] => (*k, *v, None),
+                _ => (item, "", None),
+            };
+            let kind = kind.trim();
+            let clause = match issuer {
+                Some(c) => format!("{kind} {value} ({c})"),
+                None => format!("{kind} {value}"),
+            };
+            let parsed = crate::ofac::parse_clause(clause.trim(), &HashMap::new());
+            if parsed.is_empty() {
+                ctx.push(
+                    &mut out,
+                    &id,
+                    &agency,
+                    Predicate::REMARK,
+                    text(item),
+                    Some("ids".to_owned()),
+                );
+            }
+            for p in parsed {
+                let mut s = Statement::new(id.clone(), p.predicate, p.object, source.id.clone());
+                s.issuer = Some(agency.clone());
+                s.marking = options.default_marking;
+                s.note = p.note;
+                s.valid_from = p.valid_from;
+                s.valid_to = p.valid_to;
+                out.push(s);
             }
         }
         for (field, predicate) in [

@@ -158,6 +158,7 @@ pub(crate) fn read_ftm(
         None,
     );
     let mut ignored: BTreeMap<String, u64> = BTreeMap::new();
+    let mut dataset_counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut authorities: BTreeMap<String, EntityId> = BTreeMap::new();
     for (i, line) in text.split('\n').enumerate() {
         if line.trim().is_empty() {
@@ -186,6 +187,9 @@ pub(crate) fn read_ftm(
                 continue;
             }
         };
+        for d in &e.datasets {
+            *dataset_counts.entry(d.clone()).or_default() += 1;
+        }
         let stated = e.first_seen.as_deref().and_then(date);
         let link = |prop: &str| {
             e.values(prop)
@@ -480,6 +484,16 @@ pub(crate) fn read_ftm(
                     }
                 }
             },
+        }
+    }
+    // Every OpenSanctions export is called entities.ftm.json: the dataset its entities
+    // name most often tells exports apart.
+    if options.dataset.is_none() {
+        if let Some((name, _)) = dataset_counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        {
+            source.dataset = format!("opensanctions/{name}");
         }
     }
     for (schema, n) in ignored {

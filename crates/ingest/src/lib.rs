@@ -75,8 +75,9 @@ pub enum ReadError {
 /// decompressed first.
 pub fn read(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Batch, ReadError> {
     let plain = gunzip(file_name, bytes)?;
-    let format = detect(file_name, &plain)?;
-    read_plain(format, file_name, &plain, bytes, options)
+    let plain = strip_bom(&plain);
+    let format = detect(file_name, plain)?;
+    read_plain(format, file_name, plain, bytes, options)
 }
 
 /// Reads one file known to be in `format`.
@@ -87,7 +88,7 @@ pub fn read_as(
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
     let plain = gunzip(file_name, bytes)?;
-    read_plain(format, file_name, &plain, bytes, options)
+    read_plain(format, file_name, strip_bom(&plain), bytes, options)
 }
 
 fn read_plain(
@@ -144,6 +145,11 @@ fn qualify(mut batch: Batch, options: &ReadOptions) -> Result<Batch, ReadError> 
         batch.source.id = id;
     }
     Ok(batch)
+}
+
+/// The bytes without a leading UTF-8 byte-order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The file name without its directories.

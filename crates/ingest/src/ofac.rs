@@ -112,7 +112,15 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     for f in files {
         match role(f.name) {
             Some(r) => {
-                by_role.insert(r, *f);
+                if let Some(other) = by_role.insert(r, *f) {
+                    return Err(ReadError::Format {
+                        file: f.name.to_owned(),
+                        message: format!(
+                            "plays the same part as {} in one OFAC set (an SDN and a consolidated set mixed?)",
+                            other.name
+                        ),
+                    });
+                }
             }
             None => {
                 return Err(ReadError::Format {
@@ -167,6 +175,11 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     );
 
     let primary_rows = rows(primary.name, primary.bytes, 12)?;
+    if primary_rows.is_empty() {
+        return Err(ReadError::Empty {
+            file: primary.name.to_owned(),
+        });
+    }
     let mut comments: HashMap<u64, String> = HashMap::new();
     if let Some(f) = by_role.get(&Role::Comments) {
         for (_, r) in rows(f.name, f.bytes, 2)? {
@@ -174,7 +187,8 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                 r.get(0).and_then(|v| v.trim().parse::<u64>().ok()),
                 r.get(1),
             ) {
-                comments.entry(n).or_default().push_str(text.trim_end());
+                // Raw: OFAC cuts remarks at a fixed length, at times just after a space.
+                comments.entry(n).or_default().push_str(text);
             }
         }
     }
@@ -268,11 +282,11 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         by_name
             .entry(name.to_uppercase())
             .or_insert_with(|| id.clone());
-        records.push((ent_num, kind, id, r));
+        records.push((ent_num, kind, id, r, *line));
     }
 
     let mut clauses = ClauseCount::default();
-    for (ent_num, kind, id, r) in &records {
+    for (ent_num, kind, id, r, line) in &records {
         report.accepted += 1;
         let text = |s: &str| Object::Value(Value::text(s));
         ctx.emit(id, Predicate::IS_A, text(kind.as_str()), &mut out);
@@ -339,12 +353,32 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                 ),
             }
         }
-        let mut remarks = field(r, 11).unwrap_or("").to_owned();
-        if let Some(more) = comments.get(ent_num) {
+        let raw_remarks = r.get(11).filter(|v| v.trim() != EMPTY).unwrap_or("");
+        let mut remarks = raw_remarks.to_owned();
+        let continued = comments.get(ent_num);
+        if let Some(more) = continued {
             remarks.push_str(more);
         }
-        for clause in split_remarks(&remarks) {
-            let parsed = parse_clause(clause, &by_name);
+        // OFAC cuts remarks at 1,000 characters and continues them in sdn_comments.csv;
+        // without that file the last clause is a fragment: kept verbatim, not parsed.
+        let cut = continued.is_none() && raw_remarks.chars().count() >= 990;
+        if cut {
+            report.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                file: primary.name.to_owned(),
+                line: Some(*line),
+                path: Some("Remarks".to_owned()),
+                message: format!("remarks of {ent_num} look cut at OFAC's 1,000 characters and no continuation was given; the last clause is kept verbatim"),
+            });
+        }
+        let clauses_of = split_remarks(&remarks);
+        let last = clauses_of.len().saturating_sub(1);
+        for (i, clause) in clauses_of.into_iter().enumerate() {
+            let parsed = if cut && i == last {
+                Vec::new()
+            } else {
+                parse_clause(clause, &by_name)
+            };
             clauses.total += 1;
             if parsed.is_empty() {
                 clauses.verbatim += 1;
@@ -365,7 +399,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                     records
                         .iter()
                         .find(|(e, ..)| *e == n)
-                        .map(|(_, _, id, _)| id)
+                        .map(|(_, _, id, ..)| id)
                 })
             else {
                 report.diagnostics.push(Diagnostic {
@@ -378,18 +412,20 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                 continue;
             };
             let Some(alias) = field(&r, 3) else { continue };
-            let weak = field(&r, 2).is_some_and(|t| !t.eq_ignore_ascii_case("aka"))
-                || field(&r, 4).is_some_and(|rem| rem.to_ascii_lowercase().contains("low quality"));
+            // Former and new names are strong names; weak ones are flagged in the remarks.
+            let weak =
+                field(&r, 4).is_some_and(|rem| rem.to_ascii_lowercase().contains("low quality"));
             let predicate = if weak {
                 Predicate::WEAK_ALIAS
             } else {
                 Predicate::ALIAS
             };
-            let note = field(&r, 2).map(|t| t.to_ascii_lowercase());
             let mut s = ctx.statement(id, predicate, Object::Value(Value::text(alias)));
-            s.note = note
-                .filter(|t| t != "aka")
-                .map(|t| format!("{t} (formerly or now known as)"));
+            s.note = match field(&r, 2).map(str::to_ascii_lowercase).as_deref() {
+                Some("fka") => Some("formerly known as".to_owned()),
+                Some("nka") => Some("now known as".to_owned()),
+                _ => None,
+            };
             out.push(s);
         }
     }
@@ -402,7 +438,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                     records
                         .iter()
                         .find(|(e, ..)| *e == n)
-                        .map(|(_, _, id, _)| id)
+                        .map(|(_, _, id, ..)| id)
                 })
             else {
                 report.diagnostics.push(Diagnostic {
@@ -525,11 +561,11 @@ fn split_remarks(remarks: &str) -> Vec<&str> {
 /// One statement a clause yields.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Parsed {
-    predicate: Predicate,
-    object: Object,
-    note: Option<String>,
-    valid_from: Option<PartialDate>,
-    valid_to: Option<PartialDate>,
+    pub(crate) predicate: Predicate,
+    pub(crate) object: Object,
+    pub(crate) note: Option<String>,
+    pub(crate) valid_from: Option<PartialDate>,
+    pub(crate) valid_to: Option<PartialDate>,
 }
 
 impl Parsed {
@@ -731,6 +767,34 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
             }];
         }
     }
+    if let Some(rest) = after("Nationality of Registration ") {
+        return vec![Parsed::new(Predicate::COUNTRY, country_object(rest)).noted("registration")];
+    }
+    // Labelled facts of vessels and aircraft, and others "Label: value".
+    for prefix in [
+        "Vessel Year of Build ",
+        "Vessel Flag ",
+        "Former Vessel Flag ",
+        "Other Vessel Flag ",
+        "Other Vessel Type ",
+        "Vessel Type ",
+        "Aircraft Model ",
+        "Aircraft Manufacture Date ",
+        "Aircraft Operator ",
+        "Aircraft Manufacturer",
+        "Aircraft Tail Number ",
+        "Previous Aircraft Tail Number ",
+        "Aircraft Mode S Transponder Code ",
+        "Aircraft Construction Number",
+        "Political Party ",
+    ] {
+        if lower.starts_with(&prefix.to_ascii_lowercase()) {
+            let value = c[prefix.len()..].trim();
+            return vec![
+                Parsed::text(Predicate::ATTRIBUTE, value).noted(prefix.trim().to_lowercase())
+            ];
+        }
+    }
     // Birth dates: "DOB 12 Nov 1985", "alt. DOB circa 1960", "DOB 1960 to 1962".
     if let Some(rest) = after("DOB ").or_else(|| after("alt. DOB ")) {
         return vec![birth_date(rest)];
@@ -820,32 +884,6 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
     }
     if let Some(p) = identifier(c) {
         return vec![p];
-    }
-    // Labelled facts of vessels and aircraft, and others "Label: value".
-    for prefix in [
-        "Vessel Year of Build ",
-        "Vessel Flag ",
-        "Former Vessel Flag ",
-        "Other Vessel Flag ",
-        "Other Vessel Type ",
-        "Vessel Type ",
-        "Aircraft Model ",
-        "Aircraft Manufacture Date ",
-        "Aircraft Operator ",
-        "Aircraft Manufacturer",
-        "Aircraft Tail Number ",
-        "Previous Aircraft Tail Number ",
-        "Aircraft Mode S Transponder Code ",
-        "Aircraft Construction Number",
-        "Political Party ",
-        "Nationality of Registration ",
-    ] {
-        if lower.starts_with(&prefix.to_ascii_lowercase()) {
-            let value = c[prefix.len()..].trim();
-            return vec![
-                Parsed::text(Predicate::ATTRIBUTE, value).noted(prefix.trim().to_lowercase())
-            ];
-        }
     }
     // "alt. Website …", "alt. Former Vessel Flag …": an alternative of a known clause.
     if let Some(rest) = after("alt. ") {
@@ -1065,6 +1103,18 @@ mod tests {
         check(
             "Email Address info@example.com",
             "contact info@example.com [e-mail]",
+        );
+        check(
+            "Aircraft Manufacture Date 1992",
+            "attribute 1992 [aircraft manufacture date]",
+        );
+        check(
+            "Vessel Year of Build 1999",
+            "attribute 1999 [vessel year of build]",
+        );
+        check(
+            "Nationality of Registration Korea, North",
+            "country Korea, North [registration]",
         );
         check("something nobody parses", "");
     }

@@ -40,3 +40,23 @@ pub(crate) fn rows(file: &str, text: &str) -> Result<Vec<(u64, csv::StringRecord
     }
     Ok(out)
 }
+
+/// Refuses a file whose last row, not ended by a line break, has fewer fields than the
+/// header: the file was cut after a whole field.
+pub(crate) fn check_last_row(
+    file: &str,
+    text: &str,
+    rows: &[(u64, csv::StringRecord)],
+    width: usize,
+) -> Result<(), ReadError> {
+    match rows.last() {
+        Some((line, last)) if !text.ends_with('\n') && last.len() < width => Err(ReadError::Format {
+            file: file.to_owned(),
+            message: format!(
+                "line {line}: the last row has {} of {width} fields and no line break; the file looks truncated",
+                last.len()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}

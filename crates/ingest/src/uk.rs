@@ -115,11 +115,25 @@ pub(crate) fn layout_of(header: &[String]) -> Option<Layout> {
     }
 }
 
-/// The file as text: UTF-8, or Windows-1252 as OFSI's older files are.
-fn decode<'a>(file: &str, bytes: &'a [u8], report: &mut Report) -> Cow<'a, str> {
+/// The file as text: UTF-8, or Windows-1252 as OFSI's older files are. A file that mixes
+/// valid multibyte UTF-8 with invalid bytes is damaged, not Windows-1252: refused.
+fn decode<'a>(file: &str, bytes: &'a [u8], report: &mut Report) -> Result<Cow<'a, str>, ReadError> {
     match std::str::from_utf8(bytes) {
-        Ok(t) => Cow::Borrowed(t),
+        Ok(t) => Ok(Cow::Borrowed(t)),
         Err(e) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            if lossy
+                .chars()
+                .any(|c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER)
+            {
+                return Err(crate::json::utf8(file, bytes)
+                    .err()
+                    .unwrap_or(ReadError::Encoding {
+                        file: file.to_owned(),
+                        line: 0,
+                        offset: e.valid_up_to(),
+                    }));
+            }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             report.diagnostics.push(Diagnostic {
                 severity: Severity::Info,
@@ -128,7 +142,7 @@ fn decode<'a>(file: &str, bytes: &'a [u8], report: &mut Report) -> Cow<'a, str> 
                 path: None,
                 message: format!("not UTF-8 (byte {}); read as Windows-1252", e.valid_up_to()),
             });
-            Cow::Owned(text.into_owned())
+            Ok(Cow::Owned(text.into_owned()))
         }
     }
 }
@@ -143,6 +157,20 @@ fn uk_date(s: &str) -> Option<PartialDate> {
     let [d, m, y] = parts.as_slice() else {
         return None;
     };
+    // "25-Mar-2024", as FCDO's report date reads.
+    if let Some(i) = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|name| m.trim().to_ascii_lowercase().starts_with(name))
+    {
+        return PartialDate::new(
+            y.trim().parse().ok()?,
+            Some(i as u8 + 1),
+            Some(d.trim().parse().ok()?),
+        )
+        .ok();
+    }
     let year: u16 = y.trim().parse().ok()?;
     let month: u8 = m.trim().parse().ok()?;
     let day: u8 = d.trim().parse().ok()?;
@@ -218,7 +246,7 @@ pub(crate) fn read_uk(
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
     let mut report = Report::default();
-    let text = decode(file, plain, &mut report);
+    let text = decode(file, plain, &mut report)?;
     let rows = crate::table::rows(file, &text)?;
     // The header row may follow a preamble ("Last Updated,01/04/2020", "Report Date: …").
     let Some(header_at) = rows
@@ -257,6 +285,7 @@ pub(crate) fn read_uk(
                     .to_owned(),
         });
     }
+    crate::table::check_last_row(file, &text, &rows, header.len() - shift)?;
     let mut columns: HashMap<&str, usize> = HashMap::new();
     for (field, names) in FIELDS {
         if let Some(i) = header.iter().position(|h| names.contains(&h.as_str())) {

@@ -116,6 +116,7 @@ fn layout(file: &str, text: &str) -> Result<Layout, ReadError> {
     let mut generated = None;
     let mut open: Option<(EntityKind, usize)> = None;
     let mut depth_root = false;
+    let mut root_closed = false;
     let lines = Lines::new(text);
     let fail = |pos: usize, message: String| ReadError::Json {
         file: file.to_owned(),
@@ -151,17 +152,18 @@ fn layout(file: &str, text: &str) -> Result<Layout, ReadError> {
                         records.push((kind, start, reader.buffer_position() as usize));
                     }
                 }
+                b"CONSOLIDATED_LIST" => root_closed = true,
                 _ => {}
             },
             Event::Eof => break,
             _ => {}
         }
     }
-    if open.is_some() || !depth_root {
+    if open.is_some() || !depth_root || !root_closed {
         let at = open.map_or(text.len(), |(_, s)| s);
         return Err(fail(
             at,
-            "the document ends inside a record; the file looks truncated".to_owned(),
+            "the document ends before </CONSOLIDATED_LIST>; the file looks truncated".to_owned(),
         ));
     }
     Ok(Layout { records, generated })
@@ -420,7 +422,13 @@ fn convert(
                 s.valid_to = PartialDate::parse(to).ok();
                 s
             }
-            _ => continue,
+            // Only a note ("Nov. 1973", "Between Aug. and Sep. 1977"): kept as text.
+            _ => match some(&d.note) {
+                Some(note) => {
+                    ctx.statement(id, Predicate::BIRTH_DATE, Object::Value(Value::text(note)))
+                }
+                None => continue,
+            },
         };
         let mut note = Vec::new();
         if approximate {
@@ -453,6 +461,15 @@ fn convert(
     }
     for d in &r.documents {
         let Some(number) = some(&d.number) else {
+            // The number only in the note ("Tunisian passport number L 191609 …").
+            if let Some(note) = some(&d.note) {
+                let mut s = ctx.statement(id, Predicate::REMARK, Object::Value(Value::text(note)));
+                s.note = Some(format!(
+                    "document: {}",
+                    some(&d.type_of_document).unwrap_or("unspecified")
+                ));
+                out.push(s);
+            }
             continue;
         };
         let kind = some(&d.type_of_document)

@@ -101,7 +101,7 @@ fn version(store: &Store, source: &SourceRecord, clearance: Tlp) -> Result<Versi
             (Object::Value(Value::Identifier { scheme, value }), "external_id")
                 if scheme.starts_with("us-ofac")
                     || scheme.starts_with("un-")
-                    || scheme.starts_with("uk-") =>
+                    || scheme.starts_with("gb-") =>
             {
                 entry.list_ids.push(format!("{scheme} {value}"));
             }

@@ -531,10 +531,18 @@ fn update_fetches_every_list_over_http_and_reports_failures() {
     let env = Env::new();
     let read = |rel: &str| std::fs::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let mut files = std::collections::HashMap::new();
-    files.insert("/ofac-sdn/sdn.csv".to_owned(), read("ofac/apt31/sdn.csv"));
-    files.insert("/ofac-sdn/add.csv".to_owned(), read("ofac/apt31/add.csv"));
-    files.insert("/ofac-sdn/alt.csv".to_owned(), Vec::new());
-    files.insert("/ofac-sdn/sdn_comments.csv".to_owned(), Vec::new());
+    // As OFAC publishes them: each file ends with a 0x1A byte.
+    let ofac = |bytes: Vec<u8>| [bytes, vec![0x1a]].concat();
+    files.insert(
+        "/ofac-sdn/sdn.csv".to_owned(),
+        ofac(read("ofac/apt31/sdn.csv")),
+    );
+    files.insert(
+        "/ofac-sdn/add.csv".to_owned(),
+        ofac(read("ofac/apt31/add.csv")),
+    );
+    files.insert("/ofac-sdn/alt.csv".to_owned(), ofac(Vec::new()));
+    files.insert("/ofac-sdn/sdn_comments.csv".to_owned(), ofac(Vec::new()));
     files.insert("/un/consolidated.xml".to_owned(), read("un/excerpt.xml"));
     files.insert(
         "/csl/consolidated.csv".to_owned(),
@@ -575,6 +583,27 @@ fn update_fetches_every_list_over_http_and_reports_failures() {
     assert!(uk_error.contains("404"), "{uk_error}");
     let d = env.json(&["show", "NI, Gaobin"]);
     assert_eq!(d[0]["facts"]["sanction_program"][0]["value"], "CYBER2");
+
+    // A download cut short (no end-of-file byte) is refused, the held version kept.
+    let mut cut = std::collections::HashMap::new();
+    for name in ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"] {
+        cut.insert(
+            format!("/ofac-sdn/{name}"),
+            b"1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n".to_vec(),
+        );
+    }
+    let out = env.run(&["update", "--list", "ofac-sdn", "--mirror", &serve(cut)]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("end-of-file byte"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = env.json(&["show", "NI, Gaobin"]);
+    assert_eq!(
+        d[0]["facts"]["sanction_program"][0]["value"], "CYBER2",
+        "the held version stays"
+    );
 
     let out = env.run(&["update", "--list", "eu"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown list \"eu\""));

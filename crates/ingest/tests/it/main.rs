@@ -763,8 +763,8 @@ Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Name 1,Name 2,Na
         assert_eq!(b.source.dataset, "gb-fcdo/uk-sanctions-list");
         assert_eq!(
             b.source.published.map(|d| d.to_string()),
-            None,
-            "the preamble's date format is not a date here"
+            Some("2024-03-25".to_owned()),
+            "the report date is the publication date"
         );
         assert_eq!((b.report.received, b.report.accepted), (2, 2));
         let has = |p: &str, v: &str| {
@@ -1015,4 +1015,134 @@ fn shared_ofac_consolidated_non_sdn() {
     // 442 records and the 0x1A end-of-file line.
     assert_eq!((b.report.received, b.report.rejected), (442, 0));
     assert!(b.statements.iter().any(|s| s.predicate.as_str() == "alias"));
+}
+
+mod cut_and_mixed {
+    //! Files cut at a record boundary, empty or mixed files: refused, not half-read.
+    use super::*;
+    use dossier_ingest::{read_ofac_set, SetFile};
+
+    #[test]
+    fn an_empty_ofac_list_is_refused() {
+        let files = [SetFile {
+            name: "sdn.csv",
+            bytes: b"\x1a",
+        }];
+        assert!(matches!(
+            read_ofac_set(&files, &ReadOptions::default()),
+            Err(ReadError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn sdn_and_consolidated_files_do_not_mix() {
+        let row = b"1,\"A\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+        let files = [
+            SetFile {
+                name: "alt.csv",
+                bytes: b"",
+            },
+            SetFile {
+                name: "cons_alt.csv",
+                bytes: b"",
+            },
+            SetFile {
+                name: "sdn.csv",
+                bytes: row,
+            },
+        ];
+        let msg = read_ofac_set(&files, &ReadOptions::default())
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string());
+        assert!(msg.contains("plays the same part"), "{msg}");
+    }
+
+    #[test]
+    fn former_names_are_strong_aliases() {
+        let sdn = b"1,\"NEW NAME LTD\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+        let alt =
+            b"1,1,\"fka\",\"OLD NAME LTD\",-0- \r\n1,2,\"aka\",\"WEAK NAME\",\"low quality\"\r\n";
+        let files = [
+            SetFile {
+                name: "sdn.csv",
+                bytes: sdn,
+            },
+            SetFile {
+                name: "alt.csv",
+                bytes: alt,
+            },
+        ];
+        let b = read_ofac_set(&files, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let shown: Vec<String> = b
+            .statements
+            .iter()
+            .filter(|s| s.predicate.as_str().contains("alias"))
+            .map(|s| format!("{} {:?} {:?}", s.predicate, s.object, s.note))
+            .collect();
+        assert!(
+            shown.iter().any(|s| s.starts_with("alias")
+                && s.contains("OLD NAME LTD")
+                && s.contains("formerly known as")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("weak_alias") && s.contains("WEAK NAME")),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn remarks_cut_at_1000_characters_are_kept_verbatim() {
+        let clause = "Passport A1234567 (Iran); ".repeat(40);
+        let remarks = &clause[..1000];
+        let sdn = format!("1,\"CUT REMARKS\",\"individual\",\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"{remarks}\"\r\n");
+        let files = [SetFile {
+            name: "sdn.csv",
+            bytes: sdn.as_bytes(),
+        }];
+        let b = read_ofac_set(&files, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            b.report
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("look cut")),
+            "{:?}",
+            b.report.diagnostics
+        );
+        assert_eq!(
+            b.statements
+                .iter()
+                .filter(|s| s.predicate.as_str() == "remark")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_un_list_cut_between_records_is_refused() {
+        let text = std::fs::read_to_string(data("un/excerpt.xml")).unwrap_or_default();
+        let cut = &text[..text.find("  <ENTITIES>").unwrap_or(text.len())];
+        let msg = err("un.xml", cut.as_bytes());
+        assert!(msg.contains("ends before </CONSOLIDATED_LIST>"), "{msg}");
+    }
+
+    #[test]
+    fn a_csv_cut_after_a_whole_field_is_refused() {
+        let text = std::fs::read_to_string(data("csl/csl-2025-06.csv")).unwrap_or_default();
+        let last_row = text.trim_end().rfind('\n').unwrap_or(0);
+        let row = &text[last_row..];
+        let cut_at = last_row + row.find("\",\"").map_or(row.len(), |i| i + 2);
+        let msg = err("csl.csv", &text.as_bytes()[..cut_at]);
+        assert!(msg.contains("looks truncated"), "{msg}");
+    }
+
+    #[test]
+    fn a_uk_file_mixing_utf8_and_bad_bytes_is_refused() {
+        let mut csv = b"Unique ID,OFSI Group ID,Name,Regime Name,Type\r\nCYB0046,16462,NI Gaobin \xe5\x80\xaa,Cyber,Individual\r\n".to_vec();
+        csv.extend_from_slice(b"CYB0047,16463,BAD \xff NAME,Cyber,Individual\r\n");
+        let msg = err("uk.csv", &csv);
+        assert!(msg.contains("is not valid UTF-8"), "{msg}");
+    }
 }
