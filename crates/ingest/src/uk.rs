@@ -221,22 +221,32 @@ fn country(name: &str) -> Object {
     }
 }
 
-/// Splits "1) Saudi Arabia 2) Qatar" and "A, B" style lists.
+/// Splits the numbered lists OFSI writes ("1) Saudi Arabia 2) Qatar", "(1) German (2)
+/// Moroccan"); anything else is one item. Digits inside values stay ("1) A123 2) B456").
 fn items(s: &str) -> Vec<String> {
-    let numbered: Vec<String> = s
-        .split(')')
-        .map(|p| {
-            p.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
-                .trim()
-                .to_owned()
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
-    if s.trim_start().starts_with("1)") && numbered.len() > 1 {
-        numbered
-    } else {
-        vec![s.trim().to_owned()]
+    let is_marker = |w: &str| {
+        let inner = w.strip_prefix('(').unwrap_or(w);
+        inner
+            .strip_suffix(')')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !words.first().is_some_and(|w| is_marker(w)) {
+        return vec![s.trim().to_owned()];
     }
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        if is_marker(w) {
+            out.push(String::new());
+        } else if let Some(last) = out.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(w);
+        }
+    }
+    out.retain(|i| !i.is_empty());
+    out
 }
 
 pub(crate) fn read_uk(
@@ -632,4 +642,20 @@ pub(crate) fn read_uk(
         statements: out.statements,
         report,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::items;
+
+    #[test]
+    fn numbered_lists() {
+        assert_eq!(items("1) Saudi Arabia 2) Qatar"), ["Saudi Arabia", "Qatar"]);
+        assert_eq!(items("(1) German (2) Moroccan"), ["German", "Moroccan"]);
+        assert_eq!(items("1) A123 2) B456"), ["A123", "B456"]);
+        assert_eq!(
+            items("Passport No: 592667 (Qatari)"),
+            ["Passport No: 592667 (Qatari)"]
+        );
+    }
 }
