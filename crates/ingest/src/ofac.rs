@@ -390,25 +390,10 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         }
     }
 
+    let by_num: HashMap<u64, &EntityId> = records.iter().map(|(n, _, id, ..)| (*n, id)).collect();
     if let Some(f) = by_role.get(&Role::Aliases) {
         for (line, r) in rows(f.name, f.bytes, 5)? {
-            let Some(id) = r
-                .get(0)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .and_then(|n| {
-                    records
-                        .iter()
-                        .find(|(e, ..)| *e == n)
-                        .map(|(_, _, id, ..)| id)
-                })
-            else {
-                report.diagnostics.push(Diagnostic {
-                    severity: Severity::Warning,
-                    file: f.name.to_owned(),
-                    line: Some(line),
-                    path: Some("ent_num".to_owned()),
-                    message: "alias of a record not in the primary file; left out".to_owned(),
-                });
+            let Some(id) = record_of(&by_num, &r, f.name, line, "alias", &mut report) else {
                 continue;
             };
             let Some(alias) = field(&r, 3) else { continue };
@@ -431,23 +416,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     }
     if let Some(f) = by_role.get(&Role::Addresses) {
         for (line, r) in rows(f.name, f.bytes, 6)? {
-            let Some(id) = r
-                .get(0)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .and_then(|n| {
-                    records
-                        .iter()
-                        .find(|(e, ..)| *e == n)
-                        .map(|(_, _, id, ..)| id)
-                })
-            else {
-                report.diagnostics.push(Diagnostic {
-                    severity: Severity::Warning,
-                    file: f.name.to_owned(),
-                    line: Some(line),
-                    path: Some("ent_num".to_owned()),
-                    message: "address of a record not in the primary file; left out".to_owned(),
-                });
+            let Some(id) = record_of(&by_num, &r, f.name, line, "address", &mut report) else {
                 continue;
             };
             let parts: Vec<&str> = [2, 3, 4].iter().filter_map(|&i| field(&r, i)).collect();
@@ -489,6 +458,31 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         statements: out.statements,
         report,
     })
+}
+
+/// The record a row of a secondary file (aliases, addresses) belongs to, or a warning.
+fn record_of<'a>(
+    by_num: &HashMap<u64, &'a EntityId>,
+    row: &csv::StringRecord,
+    file: &str,
+    line: u64,
+    what: &str,
+    report: &mut Report,
+) -> Option<&'a EntityId> {
+    let found = row
+        .get(0)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .and_then(|n| by_num.get(&n).copied());
+    if found.is_none() {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_owned(),
+            line: Some(line),
+            path: Some("ent_num".to_owned()),
+            message: format!("{what} of a record not in the primary file; left out"),
+        });
+    }
+    found
 }
 
 #[derive(Debug, Default)]

@@ -153,40 +153,35 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn about(&self, id: &EntityId) -> Result<Vec<Stored>, StoreError> {
+    /// The visible statements matching a WHERE clause with one parameter.
+    fn visible_where(&self, clause: &str, param: &str) -> Result<Vec<Stored>, StoreError> {
         let rows = query(
             &self.store.conn,
-            "s.subject = (SELECT num FROM entity WHERE id = ?1) ORDER BY s.source, s.rowid",
-            [id.as_str()],
+            &format!("{clause} ORDER BY s.source, s.rowid"),
+            [param],
         )?;
         Ok(rows
             .into_iter()
             .filter(|s| visible(s, &self.visible, &self.filter))
             .collect())
+    }
+
+    fn about(&self, id: &EntityId) -> Result<Vec<Stored>, StoreError> {
+        self.visible_where(
+            "s.subject = (SELECT num FROM entity WHERE id = ?1)",
+            id.as_str(),
+        )
     }
 
     fn pointing_at(&self, id: &EntityId) -> Result<Vec<Stored>, StoreError> {
-        let rows = query(
-            &self.store.conn,
-            "s.object_entity = (SELECT num FROM entity WHERE id = ?1) ORDER BY s.source, s.rowid",
-            [id.as_str()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter(|s| visible(s, &self.visible, &self.filter))
-            .collect())
+        self.visible_where(
+            "s.object_entity = (SELECT num FROM entity WHERE id = ?1)",
+            id.as_str(),
+        )
     }
 
     fn with_key(&self, key: &str) -> Result<Vec<Stored>, StoreError> {
-        let rows = query(
-            &self.store.conn,
-            "s.name_key = ?1 ORDER BY s.source, s.rowid",
-            [key],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter(|s| visible(s, &self.visible, &self.filter))
-            .collect())
+        self.visible_where("s.name_key = ?1", key)
     }
 
     /// With an as-of date, how many statements about `id` the reader would see but for
