@@ -101,6 +101,50 @@ fn relations(out: &mut String, title: &str, rels: &[Relation]) {
     }
 }
 
+/// Designations: who designated the entity, under which programmes, since when, in
+/// which list version.
+fn sanctions(out: &mut String, d: &Dossier) {
+    let designations: Vec<&Relation> = d
+        .outgoing
+        .iter()
+        .filter(|r| r.predicate == "sanctioned_by")
+        .collect();
+    if designations.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nSanctions");
+    let programs = d.facts.get("sanction_program");
+    for r in designations {
+        for s in &r.sourcing {
+            let in_list: Vec<&str> = programs
+                .into_iter()
+                .flatten()
+                .filter(|f| f.sourcing.iter().any(|p| p.source == s.source))
+                .map(|f| f.value.as_str())
+                .collect();
+            let since = s
+                .valid_from
+                .map(|d| format!(", listed {d}"))
+                .unwrap_or_default();
+            let until = s
+                .valid_to
+                .map(|d| format!(", until {d}"))
+                .unwrap_or_default();
+            let programmes = if in_list.is_empty() {
+                String::new()
+            } else {
+                format!(", programme {}", in_list.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  {}{programmes}{since}{until}  [{}]",
+                r.other.name.as_deref().unwrap_or(r.other.id.as_str()),
+                s.source
+            );
+        }
+    }
+}
+
 fn shorten(s: &str, max: usize) -> String {
     let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
@@ -196,6 +240,7 @@ pub fn dossier(d: &Dossier) -> String {
             );
         }
     }
+    sanctions(&mut out, d);
     if !d.facts.is_empty() {
         let _ = writeln!(out, "\nFacts");
         for (predicate, facts) in &d.facts {
@@ -214,11 +259,19 @@ pub fn dossier(d: &Dossier) -> String {
                 "reference" => {
                     let _ = writeln!(out, "  {:<18} {} URLs (see --json)", predicate, facts.len());
                 }
+                // Shown under Sanctions.
+                "sanction_program" => {}
                 _ => facts_line(&mut out, predicate, facts),
             }
         }
     }
-    relations(&mut out, "Relations", &d.outgoing);
+    let others: Vec<Relation> = d
+        .outgoing
+        .iter()
+        .filter(|r| r.predicate != "sanctioned_by")
+        .cloned()
+        .collect();
+    relations(&mut out, "Relations", &others);
     relations(&mut out, "Referenced by", &d.incoming);
     if !d.shared_names.is_empty() {
         let _ = writeln!(out, "\nNames other entities use too (not linked)");

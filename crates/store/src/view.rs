@@ -244,16 +244,24 @@ impl<'a> Reader<'a> {
                 Object::Value(Value::Identifier { scheme, value })
                     if s.statement.predicate == Predicate::EXTERNAL_ID =>
                 {
-                    Some((
-                        scheme.as_str() != "mitre-attack",
-                        scheme.starts_with("misp"),
-                        format!("{scheme} {value}"),
-                    ))
+                    // ATT&CK ids first, then list ids (OFAC, UN, UK), other ids, MISP uuids.
+                    let rank = match scheme.as_str() {
+                        "mitre-attack" => 0,
+                        s if s.starts_with("us-ofac")
+                            || s.starts_with("un-sc")
+                            || s.starts_with("gb-") =>
+                        {
+                            1
+                        }
+                        s if s.starts_with("misp") => 3,
+                        _ => 2,
+                    };
+                    Some((rank, format!("{scheme} {value}")))
                 }
                 _ => None,
             })
             .min()
-            .map(|t| t.2);
+            .map(|t| t.1);
         let r = EntityRef {
             id: id.clone(),
             name: text_of(&Predicate::NAME).or_else(|| text_of(&Predicate::ALIAS)),

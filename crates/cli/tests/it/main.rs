@@ -442,6 +442,12 @@ fn ofac_sets_import_from_a_directory_and_versions_diff() {
         .flatten()
         .any(|r| r["predicate"] == "sanctioned_by"));
 
+    let text = env.ok(&["show", "NI, Gaobin"]);
+    assert!(
+        text.contains("Sanctions\n  Office of Foreign Assets Control, programme CYBER2  [S"),
+        "{text}"
+    );
+
     let out = env.run(&[
         "sources",
         "diff",
