@@ -1,7 +1,7 @@
 use std::fmt;
 use std::hash::BuildHasher;
 
-use dossier_model::{Source, Statement};
+use dossier_model::{EntityId, Object, Predicate, Source, SourceId, Statement, Tlp};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -82,5 +82,49 @@ impl Collector {
         }
         slots.push(self.statements.len());
         self.statements.push(s);
+    }
+}
+
+/// What the statements a reader makes from one file share: the source, who says them
+/// and their marking.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stamp<'a> {
+    pub source: &'a SourceId,
+    pub issuer: Option<&'a EntityId>,
+    pub marking: Tlp,
+}
+
+impl<'a> Stamp<'a> {
+    /// A statement with this stamp; dates, note and confidence are set on the result.
+    pub fn statement(&self, subject: &EntityId, predicate: Predicate, object: Object) -> Statement {
+        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
+        s.issuer = self.issuer.cloned();
+        s.marking = self.marking;
+        s
+    }
+
+    /// The same stamp with another issuer.
+    pub fn by<'b>(&self, issuer: &'b EntityId) -> Stamp<'b>
+    where
+        'a: 'b,
+    {
+        Stamp {
+            source: self.source,
+            issuer: Some(issuer),
+            marking: self.marking,
+        }
+    }
+}
+
+impl Diagnostic {
+    /// A note about the whole file.
+    pub(crate) fn info(file: &str, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            file: file.to_owned(),
+            line: None,
+            path: None,
+            message,
+        }
     }
 }

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use dossier_model::{
     country_by_code, country_by_name, name_key, ContentHash, EntityId, EntityKind, Object,
-    PartialDate, Predicate, Source, SourceId, SourceKind, Statement, Tlp, Value,
+    PartialDate, Predicate, Source, SourceKind, Value,
 };
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
 use crate::{base_name, ReadError, ReadOptions};
 
 /// Whether a header row is the CSL's.
@@ -34,8 +34,7 @@ fn items(s: &str) -> impl Iterator<Item = &str> {
 }
 
 struct Ctx<'a> {
-    source: &'a SourceId,
-    marking: Tlp,
+    stamp: Stamp<'a>,
 }
 
 impl Ctx<'_> {
@@ -47,13 +46,10 @@ impl Ctx<'_> {
         predicate: Predicate,
         object: Object,
         note: Option<String>,
-    ) -> Statement {
-        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
-        s.issuer = Some(issuer.clone());
-        s.marking = self.marking;
+    ) {
+        let mut s = self.stamp.by(issuer).statement(subject, predicate, object);
         s.note = note;
-        out.push(s.clone());
-        s
+        out.push(s);
     }
 }
 
@@ -93,8 +89,11 @@ pub(crate) fn read_csl(
         Some("U.S. Department of Commerce, International Trade Administration".to_owned());
     source.file_name = Some(base_name(file).to_owned());
     let ctx = Ctx {
-        source: &source.id,
-        marking: options.default_marking,
+        stamp: Stamp {
+            source: &source.id,
+            issuer: None,
+            marking: options.default_marking,
+        },
     };
     let mut out = Collector::default();
     let mut report = Report::default();
@@ -208,14 +207,11 @@ pub(crate) fn read_csl(
                 Some(list.to_owned()),
             );
         }
-        let mut designation = Statement::new(
-            id.clone(),
+        let mut designation = ctx.stamp.by(&agency).statement(
+            &id,
             Predicate::SANCTIONED_BY,
             Object::Entity(agency.clone()),
-            source.id.clone(),
         );
-        designation.issuer = Some(agency.clone());
-        designation.marking = options.default_marking;
         designation.valid_from =
             get("start_date").and_then(|d| PartialDate::from_timestamp(d).ok());
         designation.valid_to = get("end_date").and_then(|d| PartialDate::from_timestamp(d).ok());
@@ -301,9 +297,7 @@ pub(crate) fn read_csl(
                 );
             }
             for p in parsed {
-                let mut s = Statement::new(id.clone(), p.predicate, p.object, source.id.clone());
-                s.issuer = Some(agency.clone());
-                s.marking = options.default_marking;
+                let mut s = ctx.stamp.by(&agency).statement(&id, p.predicate, p.object);
                 s.note = p.note;
                 s.valid_from = p.valid_from;
                 s.valid_to = p.valid_to;

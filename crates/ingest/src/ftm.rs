@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use dossier_model::{
     country_by_code, name_key, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate,
-    Source, SourceId, SourceKind, Statement, Tlp, Value,
+    Source, SourceKind, Value,
 };
 use serde::Deserialize;
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
 use crate::json::{self, decode, join_path};
 use crate::{base_name, ReadError, ReadOptions};
 
@@ -73,9 +73,7 @@ fn country(code: &str) -> Object {
 }
 
 struct Ctx<'a> {
-    source: &'a SourceId,
-    marking: Tlp,
-    issuer: &'a EntityId,
+    stamp: Stamp<'a>,
 }
 
 impl Ctx<'_> {
@@ -88,9 +86,7 @@ impl Ctx<'_> {
         note: Option<String>,
         stated: Option<PartialDate>,
     ) {
-        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
-        s.issuer = Some(self.issuer.clone());
-        s.marking = self.marking;
+        let mut s = self.stamp.statement(subject, predicate, object);
         s.note = note;
         s.stated_at = stated;
         out.push(s);
@@ -134,9 +130,11 @@ pub(crate) fn read_ftm(
     source.file_name = Some(base_name(file).to_owned());
     let opensanctions = EntityId::derived("identity", "organization:opensanctions");
     let ctx = Ctx {
-        source: &source.id,
-        marking: options.default_marking,
-        issuer: &opensanctions,
+        stamp: Stamp {
+            source: &source.id,
+            issuer: Some(&opensanctions),
+            marking: options.default_marking,
+        },
     };
     let mut out = Collector::default();
     let mut report = Report::default();
@@ -235,14 +233,11 @@ pub(crate) fn read_ftm(
                             );
                             a
                         });
-                        let mut s = Statement::new(
-                            subject.clone(),
+                        let mut s = ctx.stamp.statement(
+                            &subject,
                             Predicate::SANCTIONED_BY,
                             Object::Entity(id.clone()),
-                            source.id.clone(),
                         );
-                        s.issuer = Some(opensanctions.clone());
-                        s.marking = options.default_marking;
                         s.valid_from = start;
                         s.valid_to = e.values("endDate").into_iter().find_map(date);
                         s.stated_at = stated;
@@ -313,14 +308,9 @@ pub(crate) fn read_ftm(
                 let Some(predicate) = predicate else { continue };
                 for a in link(from) {
                     for b in link(to) {
-                        let mut s = Statement::new(
-                            a.clone(),
-                            predicate.clone(),
-                            Object::Entity(b.clone()),
-                            source.id.clone(),
-                        );
-                        s.issuer = Some(opensanctions.clone());
-                        s.marking = options.default_marking;
+                        let mut s =
+                            ctx.stamp
+                                .statement(&a, predicate.clone(), Object::Entity(b.clone()));
                         s.note = note
                             .clone()
                             .or_else(|| e.values("percentage").first().map(|p| format!("{p}%")));
@@ -497,13 +487,10 @@ pub(crate) fn read_ftm(
         }
     }
     for (schema, n) in ignored {
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Info,
-            file: file.to_owned(),
-            line: None,
-            path: None,
-            message: format!("ignored {n} {schema} entities (not modelled)"),
-        });
+        report.diagnostics.push(Diagnostic::info(
+            file,
+            format!("ignored {n} {schema} entities (not modelled)"),
+        ));
     }
     Ok(Batch {
         source,

@@ -241,15 +241,9 @@ pub(crate) fn read_clusters(
     }
     let left_out = file_ctx.left_out;
     if left_out > 0 {
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Info,
-            file: file.to_owned(),
-            line: None,
-            path: None,
-            message: format!(
+        report.diagnostics.push(Diagnostic::info(file, format!(
                 "left out {left_out} related edges to clusters of other galaxies (their entity type is unknown)"
-            ),
-        });
+            )));
     }
     Ok(Batch {
         source,

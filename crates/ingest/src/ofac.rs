@@ -11,10 +11,10 @@ use std::collections::HashMap;
 
 use dossier_model::{
     country_by_name, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate, Source,
-    SourceId, SourceKind, Statement, Tlp, Value,
+    SourceKind, Statement, Value,
 };
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
 use crate::{base_name, ReadError, ReadOptions};
 
 /// One file of a set, as received.
@@ -197,9 +197,11 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     let mut out = Collector::default();
     let authority = ofac();
     let ctx = Ctx {
-        source: &source.id,
-        marking: options.default_marking,
-        authority: &authority,
+        stamp: Stamp {
+            source: &source.id,
+            issuer: Some(&authority),
+            marking: options.default_marking,
+        },
     };
     ctx.emit(
         &authority,
@@ -502,17 +504,12 @@ impl ClauseCount {
 }
 
 struct Ctx<'a> {
-    source: &'a SourceId,
-    marking: Tlp,
-    authority: &'a EntityId,
+    stamp: Stamp<'a>,
 }
 
 impl Ctx<'_> {
     fn statement(&self, subject: &EntityId, predicate: Predicate, object: Object) -> Statement {
-        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
-        s.issuer = Some(self.authority.clone());
-        s.marking = self.marking;
-        s
+        self.stamp.statement(subject, predicate, object)
     }
 
     fn emit(&self, subject: &EntityId, predicate: Predicate, object: Object, out: &mut Collector) {

@@ -296,13 +296,9 @@ fn convert(
     let mut ignored: Vec<_> = ignored.into_iter().collect();
     ignored.sort();
     for (why, n) in ignored {
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Info,
-            file: file.to_owned(),
-            line: None,
-            path: None,
-            message: format!("ignored {n} {why}"),
-        });
+        report
+            .diagnostics
+            .push(Diagnostic::info(file, format!("ignored {n} {why}")));
     }
     Ok(Batch {
         source,

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use dossier_model::{
     country_by_name, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate, Source,
-    SourceId, SourceKind, Statement, Tlp, Value,
+    SourceKind, Value,
 };
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
 use crate::{base_name, ReadError, ReadOptions};
 
 /// Which UK publication a file is.
@@ -135,13 +135,10 @@ fn decode<'a>(file: &str, bytes: &'a [u8], report: &mut Report) -> Result<Cow<'a
                     }));
             }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            report.diagnostics.push(Diagnostic {
-                severity: Severity::Info,
-                file: file.to_owned(),
-                line: None,
-                path: None,
-                message: format!("not UTF-8 (byte {}); read as Windows-1252", e.valid_up_to()),
-            });
+            report.diagnostics.push(Diagnostic::info(
+                file,
+                format!("not UTF-8 (byte {}); read as Windows-1252", e.valid_up_to()),
+            ));
             Ok(Cow::Owned(text.into_owned()))
         }
     }
@@ -182,9 +179,7 @@ fn uk_date(s: &str) -> Option<PartialDate> {
 }
 
 struct Ctx<'a> {
-    source: &'a SourceId,
-    marking: Tlp,
-    issuer: &'a EntityId,
+    stamp: Stamp<'a>,
 }
 
 impl Ctx<'_> {
@@ -196,9 +191,7 @@ impl Ctx<'_> {
         object: Object,
         note: Option<String>,
     ) {
-        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
-        s.issuer = Some(self.issuer.clone());
-        s.marking = self.marking;
+        let mut s = self.stamp.statement(subject, predicate, object);
         s.note = note;
         out.push(s);
     }
@@ -339,9 +332,11 @@ pub(crate) fn read_uk(
 
     let issuer = EntityId::derived("identity", &format!("organization:gb:{issuer_name}"));
     let ctx = Ctx {
-        source: &source.id,
-        marking: options.default_marking,
-        issuer: &issuer,
+        stamp: Stamp {
+            source: &source.id,
+            issuer: Some(&issuer),
+            marking: options.default_marking,
+        },
     };
     let mut out = Collector::default();
     ctx.text(
@@ -496,14 +491,11 @@ pub(crate) fn read_uk(
             );
         }
         let designated = get("designated").and_then(uk_date);
-        let mut designation = Statement::new(
-            id.clone(),
+        let mut designation = ctx.stamp.statement(
+            &id,
             Predicate::SANCTIONED_BY,
             Object::Entity(issuer.clone()),
-            source.id.clone(),
         );
-        designation.issuer = Some(issuer.clone());
-        designation.marking = options.default_marking;
         designation.valid_from = designated;
         designation.stated_at = designated;
         designation.note = get("designation_source").map(|s| format!("designation source: {s}"));
@@ -626,17 +618,14 @@ pub(crate) fn read_uk(
             );
         }
     }
-    report.diagnostics.push(Diagnostic {
-        severity: Severity::Info,
-        file: file.to_owned(),
-        line: None,
-        path: None,
-        message: format!(
+    report.diagnostics.push(Diagnostic::info(
+        file,
+        format!(
             "{} rows name {} designated subjects",
             report.accepted,
             subjects.len()
         ),
-    });
+    ));
     Ok(Batch {
         source,
         statements: out.statements,

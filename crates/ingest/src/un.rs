@@ -4,12 +4,12 @@
 
 use dossier_model::{
     country_by_name, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate, Source,
-    SourceId, SourceKind, Statement, Tlp, Value,
+    SourceKind, Statement, Value,
 };
 use quick_xml::events::Event;
 use serde::Deserialize;
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
 use crate::json::Lines;
 use crate::{base_name, ReadError, ReadOptions};
 
@@ -194,9 +194,11 @@ pub(crate) fn read_un(
 
     let council = security_council();
     let ctx = Ctx {
-        source: &source.id,
-        marking: options.default_marking,
-        issuer: &council,
+        stamp: Stamp {
+            source: &source.id,
+            issuer: Some(&council),
+            marking: options.default_marking,
+        },
     };
     let mut out = Collector::default();
     ctx.text(
@@ -279,17 +281,12 @@ pub(crate) fn read_un(
 }
 
 struct Ctx<'a> {
-    source: &'a SourceId,
-    marking: Tlp,
-    issuer: &'a EntityId,
+    stamp: Stamp<'a>,
 }
 
 impl Ctx<'_> {
     fn statement(&self, subject: &EntityId, predicate: Predicate, object: Object) -> Statement {
-        let mut s = Statement::new(subject.clone(), predicate, object, self.source.clone());
-        s.issuer = Some(self.issuer.clone());
-        s.marking = self.marking;
-        s
+        self.stamp.statement(subject, predicate, object)
     }
 
     fn text(&self, subject: &EntityId, predicate: Predicate, text: &str, out: &mut Collector) {
@@ -345,7 +342,7 @@ fn convert(
     let mut designation = ctx.statement(
         id,
         Predicate::SANCTIONED_BY,
-        Object::Entity(ctx.issuer.clone()),
+        Object::Entity(security_council()),
     );
     designation.valid_from = listed;
     designation.stated_at = listed;
