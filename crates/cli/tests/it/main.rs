@@ -66,6 +66,16 @@ fn fixture(rel: &str) -> String {
         .to_string()
 }
 
+/// The strings at `at` of each element of a JSON array.
+fn strings<'a>(array: &'a Value, at: impl Fn(&'a Value) -> &'a Value) -> Vec<&'a str> {
+    array
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| at(v).as_str())
+        .collect()
+}
+
 /// (who uses it, name) pairs of a dossier.
 fn names(d: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -106,19 +116,9 @@ fn show_apt31_on_the_bundled_data() {
             names(d)
         );
     }
-    let ids: Vec<&str> = d["external_ids"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["value"].as_str())
-        .collect();
+    let ids = strings(&d["external_ids"], |f| &f["value"]);
     assert!(ids.contains(&"G0128"), "{ids:?}");
-    let countries: Vec<&str> = d["countries"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r["other"]["name"].as_str())
-        .collect();
+    let countries = strings(&d["countries"], |r| &r["other"]["name"]);
     assert_eq!(countries, ["China"]);
     let sponsors: Vec<(&str, &str)> = d["sponsors"]
         .as_array()
@@ -150,12 +150,7 @@ fn show_apt31_on_the_bundled_data() {
         .count();
     assert!(techniques >= 20, "{techniques} techniques");
     // Every line names a source that is listed.
-    let keys: Vec<&str> = d["sources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["key"].as_str())
-        .collect();
+    let keys = strings(&d["sources"], |s| &s["key"]);
     for g in d["names"].as_array().into_iter().flatten() {
         for n in g["names"].as_array().into_iter().flatten() {
             for s in n["sourcing"].as_array().into_iter().flatten() {
@@ -190,19 +185,9 @@ fn show_gingham_typhoon() {
             names(d)
         );
     }
-    let ids: Vec<&str> = d["external_ids"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["value"].as_str())
-        .collect();
+    let ids = strings(&d["external_ids"], |f| &f["value"]);
     assert!(ids.contains(&"G0065"), "{ids:?}");
-    let sponsors: Vec<&str> = d["sponsors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r["other"]["name"].as_str())
-        .collect();
+    let sponsors = strings(&d["sponsors"], |r| &r["other"]["name"]);
     assert_eq!(sponsors, ["China"]);
 }
 
@@ -252,12 +237,7 @@ fn ingest_twice_gives_identical_counts_and_broken_files_change_nothing() {
 fn search_and_unknown_names() {
     let env = Env::new();
     let hits = env.json(&["search", "typhoon", "--limit", "50"]);
-    let matched: Vec<&str> = hits
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|h| h["matched"].as_str())
-        .collect();
+    let matched = strings(&hits, |h| &h["matched"]);
     assert!(
         matched.contains(&"Violet Typhoon") && matched.contains(&"Gingham Typhoon"),
         "{matched:?}"
@@ -476,12 +456,7 @@ fn shared_data_ofac_diff() {
         .to_string();
     env.ok(&["ingest", &a, &b]);
     let diff = env.json(&["sources", "diff", &a, &b]);
-    let added: Vec<&str> = diff["added"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["name"].as_str())
-        .collect();
+    let added = strings(&diff["added"], |e| &e["name"]);
     assert_eq!(added.len(), 23, "{added:?}");
     for name in [
         "WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED",
@@ -654,12 +629,7 @@ fn shared_data_ni_gaobin() {
         us["facts"]["birth_place"][0]["value"],
         "Jingzhou Municipality, China"
     );
-    let ids: Vec<&str> = us["external_ids"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["value"].as_str())
-        .collect();
+    let ids = strings(&us["external_ids"], |f| &f["value"]);
     assert!(ids.contains(&"421003198510272917"), "{ids:?}");
     assert!(us["outgoing"]
         .as_array()
