@@ -21,9 +21,13 @@ fn read_case(rel: &str) -> Batch {
 
 /// Compares a batch with its golden file.
 fn check_golden(rel: &str) -> Batch {
-    let batch = read_case(rel);
-    let actual = serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n";
     let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    compare_golden(read_case(rel), stem)
+}
+
+/// Compares a batch with `tests/data/<stem>.expected.json` (rewritten with UPDATE_GOLDEN=1).
+fn compare_golden(batch: Batch, stem: &str) -> Batch {
+    let actual = serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n";
     let golden = data(&format!("{stem}.expected.json"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &actual).unwrap_or_else(|e| panic!("{e}"));
@@ -32,10 +36,18 @@ fn check_golden(rel: &str) -> Batch {
         .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", golden.display()));
     assert!(
         actual == expected,
-        "{rel}: output differs from {}; rerun with UPDATE_GOLDEN=1 and review the diff",
+        "{stem}: output differs from {}; rerun with UPDATE_GOLDEN=1 and review the diff",
         golden.display()
     );
     batch
+}
+
+/// The lines of a test file with line `index` replaced.
+fn with_line(rel: &str, index: usize, replacement: &str) -> String {
+    let text = std::fs::read_to_string(data(rel)).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[index] = replacement;
+    lines.join("\n")
 }
 
 fn err(name: &str, bytes: &[u8]) -> String {
@@ -111,11 +123,12 @@ fn truncated_json_names_the_line() {
 
 #[test]
 fn broken_json_line_names_the_line() {
-    let bytes = std::fs::read(data("stix/attack-subset.jsonl")).unwrap_or_default();
-    let text = String::from_utf8(bytes).unwrap_or_default();
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines[2] = "{\"type\": \"malware\", \"id\": ";
-    let msg = err("subset.jsonl", lines.join("\n").as_bytes());
+    let text = with_line(
+        "stix/attack-subset.jsonl",
+        2,
+        "{\"type\": \"malware\", \"id\": ",
+    );
+    let msg = err("subset.jsonl", text.as_bytes());
     assert!(msg.starts_with("subset.jsonl: line 3, column"), "{msg}");
 }
 
@@ -370,11 +383,12 @@ fn a_single_object_document_is_a_bundle_of_one() {
 
 #[test]
 fn a_damaged_first_line_of_json_lines_is_refused_with_its_line() {
-    let bytes = std::fs::read(data("stix/attack-subset.jsonl")).unwrap_or_default();
-    let text = String::from_utf8(bytes).unwrap_or_default();
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines[0] = "{\"type\": \"identity\", \"id\": }";
-    let msg = err("first.jsonl", lines.join("\n").as_bytes());
+    let text = with_line(
+        "stix/attack-subset.jsonl",
+        0,
+        "{\"type\": \"identity\", \"id\": }",
+    );
+    let msg = err("first.jsonl", text.as_bytes());
     assert!(msg.starts_with("first.jsonl: line 1, column"), "{msg}");
 }
 
@@ -456,19 +470,7 @@ mod ofac {
     }
 
     fn golden(dir: &str) -> Batch {
-        let batch = read_set(&set(dir)).unwrap_or_else(|e| panic!("{e}"));
-        let actual = serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n";
-        let golden = data(&format!("{dir}.expected.json"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&golden, &actual).unwrap_or_else(|e| panic!("{e}"));
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert!(
-            actual == expected,
-            "{dir}: output differs from {}; rerun with UPDATE_GOLDEN=1",
-            golden.display()
-        );
-        batch
+        compare_golden(read_set(&set(dir)).unwrap_or_else(|e| panic!("{e}")), dir)
     }
 
     fn values(b: &Batch, predicate: &str) -> Vec<String> {
