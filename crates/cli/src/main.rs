@@ -8,6 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bundled;
 mod inputs;
 mod render;
+mod screening;
 mod update;
 
 use std::path::PathBuf;
@@ -89,6 +90,55 @@ enum Command {
         #[arg(long)]
         mirror: Option<String>,
     },
+    /// Screen a name against the sanctions lists and threat-intel entities (any script)
+    Screen {
+        /// The name to screen; omit with --batch
+        #[arg(required_unless_present = "batch")]
+        name: Option<String>,
+        /// What the name is of
+        #[arg(long, value_enum, default_value = "any")]
+        kind: KindArg,
+        /// Birth date (YYYY, YYYY-MM or YYYY-MM-DD): agreeing raises, contradicting lowers
+        #[arg(long)]
+        birth_date: Option<String>,
+        /// Country (ISO 3166 code) of nationality, citizenship or registration
+        #[arg(long)]
+        country: Option<String>,
+        /// An identifier, VALUE or SCHEME:VALUE (passport, IMO, registration number); repeatable
+        #[arg(long = "id")]
+        ids: Vec<String>,
+        /// Lowest score reported [default: the calibrated threshold]
+        #[arg(long, default_value_t = dossier_screen::THRESHOLD)]
+        threshold: f64,
+        /// Most hits per name
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Screen every row of a CSV file (header with `name`; optional `kind`, `birth_date`, `country`, `id`)
+        #[arg(long, conflicts_with = "name")]
+        batch: Option<PathBuf>,
+        /// Where to write batch results [default: standard output]
+        #[arg(long, requires = "batch")]
+        output: Option<PathBuf>,
+        /// Batch output format
+        #[arg(long, value_enum, default_value = "csv", requires = "batch")]
+        format: screening::BatchFormat,
+    },
+    /// Score two names against each other with the explanation, or every pair of a CSV file
+    Compare {
+        #[arg(required_unless_present = "pairs")]
+        name_a: Option<String>,
+        #[arg(required_unless_present = "pairs")]
+        name_b: Option<String>,
+        #[arg(long, value_enum, default_value = "any")]
+        kind: KindArg,
+        /// CSV with columns name1,name2,schema (FollowTheMoney schema names); `-` for stdin.
+        /// Writes name1,name2,schema,score,match, one row per input row, in order
+        #[arg(long, conflicts_with_all = ["name_a", "name_b"])]
+        pairs: Option<PathBuf>,
+        /// Where to write the scored pairs [default: standard output]
+        #[arg(long, requires = "pairs")]
+        output: Option<PathBuf>,
+    },
     /// Record that two entities are the same (an analyst's link)
     Link {
         a: EntityId,
@@ -115,6 +165,38 @@ enum SourcesAction {
         /// The same, for the newer version
         b: String,
     },
+}
+
+/// What a screened name is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KindArg {
+    Person,
+    Organization,
+    Vessel,
+    Aircraft,
+    Any,
+}
+
+impl From<KindArg> for dossier_screen::Kind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Person => dossier_screen::Kind::Person,
+            KindArg::Organization => dossier_screen::Kind::Organization,
+            KindArg::Vessel => dossier_screen::Kind::Vessel,
+            KindArg::Aircraft => dossier_screen::Kind::Aircraft,
+            KindArg::Any => dossier_screen::Kind::Any,
+        }
+    }
+}
+
+/// Opens the output file, or standard output.
+fn output_to(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
+    Ok(match path {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    })
 }
 
 /// The source id an argument names: an id, or the id of an already imported path.
@@ -354,6 +436,79 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 print_json(&hits)?;
             } else {
                 print!("{}", render::search(&hits));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Screen {
+            name,
+            kind,
+            birth_date,
+            country,
+            ids,
+            threshold,
+            limit,
+            batch,
+            output,
+            format,
+        } => {
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            let index = screening::build_index(&store, filter(None))?;
+            let mut query = dossier_screen::Query::new(name.clone().unwrap_or_default());
+            query.kind = (*kind).into();
+            query.birth_date = birth_date.clone();
+            query.country = country.clone();
+            query.threshold = *threshold;
+            query.limit = *limit;
+            query.identifiers = ids
+                .iter()
+                .map(|i| match i.split_once(':') {
+                    Some((scheme, value)) => (Some(scheme.to_owned()), value.to_owned()),
+                    None => (None, i.clone()),
+                })
+                .collect();
+            if let Some(path) = batch {
+                let mut out = output_to(output.as_ref())?;
+                let rows = screening::batch(&index, path, &mut out, *format, &query, cli.json)?;
+                if !cli.json && output.is_some() {
+                    eprintln!("screened {rows} rows");
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let hits = index
+                .screen(&query)
+                .into_iter()
+                .map(|h| screening::with_context(&store, filter(None), h))
+                .collect::<Result<Vec<_>>>()?;
+            if cli.json {
+                print_json(&hits)?;
+            } else {
+                print!("{}", screening::render_hits(&query, &hits));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare {
+            name_a,
+            name_b,
+            kind,
+            pairs,
+            output,
+        } => {
+            if let Some(path) = pairs {
+                let mut input = screening::open_input(path)?;
+                let mut out = output_to(output.as_ref())?;
+                screening::compare_pairs(&mut input, &path.display().to_string(), &mut out)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (a, b) = (
+                name_a.as_deref().unwrap_or(""),
+                name_b.as_deref().unwrap_or(""),
+            );
+            let result = dossier_screen::compare(a, b, (*kind).into());
+            if cli.json {
+                print_json(&result)?;
+            } else {
+                print!("{}", screening::render_comparison(a, b, &result));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -94,6 +94,11 @@ pub fn country_by_code(code: &str) -> Option<Country> {
     idx.by_code.get(upper.as_str()).map(|&i| idx.countries[i])
 }
 
+/// Every country in the table.
+pub fn all_countries() -> impl Iterator<Item = Country> {
+    index().countries.iter().copied()
+}
+
 /// The country whose MISP country-galaxy cluster has this uuid.
 pub fn country_by_misp_uuid(uuid: &str) -> Option<Country> {
     let idx = index();

@@ -14,7 +14,7 @@ mod name;
 mod source;
 mod statement;
 
-pub use country::{country_by_code, country_by_misp_uuid, country_by_name, Country};
+pub use country::{all_countries, country_by_code, country_by_misp_uuid, country_by_name, Country};
 pub use date::{DateError, PartialDate};
 pub use id::{deterministic_uuid, EntityId, IdError, StatementId};
 pub use kind::EntityKind;

@@ -8,6 +8,7 @@ mod diff;
 mod import;
 mod resolve;
 mod schema;
+mod screening;
 mod statements;
 mod view;
 

@@ -1,0 +1,467 @@
+//! `dossier screen` and `dossier compare`: the screening engine over the store's records,
+//! single queries with their context, streaming batches, and pair scoring for evaluation.
+
+use std::fmt::Write as _;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use dossier_model::{EntityId, Stance};
+use dossier_screen::{compare, Comparison, Hit, Index, Kind, Query};
+use dossier_store::{ReadFilter, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// A relation of a hit to another entity, with who states it.
+#[derive(Debug, Serialize)]
+pub struct ContextRelation {
+    pub predicate: String,
+    /// `out` (the hit → other) or `in` (other → the hit).
+    pub direction: &'static str,
+    pub other: String,
+    pub other_id: String,
+    pub issuers: Vec<String>,
+    pub sources: Vec<String>,
+    /// Someone denies it.
+    pub disputed: bool,
+}
+
+/// A screening hit with what the store knows around it.
+#[derive(Debug, Serialize)]
+pub struct ContextHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The records linked to this one (other lists, threat-intel entries).
+    pub linked_records: Vec<String>,
+    pub relations: Vec<ContextRelation>,
+    /// Statements someone denies ("X rejected the attribution").
+    pub disputes: Vec<String>,
+}
+
+pub fn build_index(store: &Store, filter: ReadFilter) -> Result<Index> {
+    let records = store.screening_records(filter)?;
+    Ok(Index::build(records))
+}
+
+/// Adds the dossier context (relations, linked records, disputes) to a hit.
+pub fn with_context(store: &Store, filter: ReadFilter, hit: Hit) -> Result<ContextHit> {
+    let mut out = ContextHit {
+        hit,
+        linked_records: Vec::new(),
+        relations: Vec::new(),
+        disputes: Vec::new(),
+    };
+    let Ok(id) = EntityId::parse(&out.hit.id) else {
+        return Ok(out);
+    };
+    let d = store.dossier(&id, filter)?;
+    let source_title = |key: &str| {
+        d.sources
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.title.clone())
+            .unwrap_or_else(|| key.to_owned())
+    };
+    for m in &d.members {
+        if m.id != id {
+            out.linked_records
+                .push(m.name.clone().unwrap_or_else(|| m.id.as_str().to_owned()));
+        }
+    }
+    let skip = [
+        "sanctioned_by",
+        "nationality",
+        "citizenship",
+        "country",
+        "birth_place",
+    ];
+    for (direction, rels) in [("out", &d.outgoing), ("in", &d.incoming)] {
+        for r in rels
+            .iter()
+            .filter(|r| !skip.contains(&r.predicate.as_str()))
+        {
+            let mut issuers: Vec<String> = r
+                .sourcing
+                .iter()
+                .filter_map(|s| s.issuer.as_ref().and_then(|i| i.name.clone()))
+                .collect();
+            issuers.sort();
+            issuers.dedup();
+            let mut sources: Vec<String> =
+                r.sourcing.iter().map(|s| source_title(&s.source)).collect();
+            sources.sort();
+            sources.dedup();
+            let disputed = r.sourcing.iter().any(|s| s.stance == Stance::Denies);
+            let other = r
+                .other
+                .name
+                .clone()
+                .unwrap_or_else(|| r.other.id.as_str().to_owned());
+            if disputed {
+                let deniers: Vec<String> = r
+                    .sourcing
+                    .iter()
+                    .filter(|s| s.stance == Stance::Denies)
+                    .map(|s| {
+                        s.issuer
+                            .as_ref()
+                            .and_then(|i| i.name.clone())
+                            .unwrap_or_else(|| source_title(&s.source))
+                    })
+                    .collect();
+                out.disputes.push(format!(
+                    "{} {} {other}: denied by {}",
+                    if direction == "out" { "this" } else { "it" },
+                    r.predicate,
+                    deniers.join(", ")
+                ));
+            }
+            out.relations.push(ContextRelation {
+                predicate: r.predicate.clone(),
+                direction,
+                other,
+                other_id: r.other.id.as_str().to_owned(),
+                issuers,
+                sources,
+                disputed,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn render_hits(query: &Query, hits: &[ContextHit]) -> String {
+    let mut out = String::new();
+    if hits.is_empty() {
+        let _ = writeln!(
+            out,
+            "no match for {:?} at threshold {}",
+            query.name, query.threshold
+        );
+        return out;
+    }
+    for (i, c) in hits.iter().enumerate() {
+        let h = &c.hit;
+        let _ = writeln!(
+            out,
+            "{}. {} ({:?})  score {:.2}{}  {}",
+            i + 1,
+            h.caption,
+            h.kind,
+            h.score,
+            if h.matched { "" } else { " (below threshold)" },
+            h.id
+        );
+        let _ = writeln!(
+            out,
+            "   name: {:?} ~ {:?}",
+            h.name.query_name, h.name.candidate_name
+        );
+        let pairs: Vec<String> = h
+            .name
+            .pairs
+            .iter()
+            .map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity))
+            .collect();
+        if !pairs.is_empty() {
+            let _ = writeln!(out, "   words: {}", pairs.join(", "));
+        }
+        let features: Vec<String> = h
+            .name
+            .features
+            .iter()
+            .chain(&h.features)
+            .map(|f| format!("{} {} ({})", f.name, f.value, f.detail))
+            .collect();
+        let _ = writeln!(out, "   why: {}", features.join("; "));
+        for l in &h.listings {
+            let _ = writeln!(
+                out,
+                "   listed: {} by {}{}{}{}",
+                l.dataset,
+                l.authority.as_deref().unwrap_or("?"),
+                l.record_id
+                    .as_deref()
+                    .map(|r| format!(", record {r}"))
+                    .unwrap_or_default(),
+                if l.programs.is_empty() {
+                    String::new()
+                } else {
+                    format!(", programme {}", l.programs.join(", "))
+                },
+                l.listed_on
+                    .as_deref()
+                    .map(|d| format!(", since {d}"))
+                    .unwrap_or_default(),
+            );
+            let _ = writeln!(out, "           list version {}", l.source);
+        }
+        if !c.linked_records.is_empty() {
+            let _ = writeln!(out, "   same entity as: {}", c.linked_records.join("; "));
+        }
+        for r in c.relations.iter().take(12) {
+            let arrow = if r.direction == "out" { "->" } else { "<-" };
+            let by = if r.issuers.is_empty() {
+                r.sources.join(", ")
+            } else {
+                r.issuers.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "   {arrow} {} {}  [{}]{}",
+                r.predicate,
+                r.other,
+                by,
+                if r.disputed { " DISPUTED" } else { "" }
+            );
+        }
+        if c.relations.len() > 12 {
+            let _ = writeln!(
+                out,
+                "   … {} more relations (dossier show)",
+                c.relations.len() - 12
+            );
+        }
+        for d in &c.disputes {
+            let _ = writeln!(out, "   dispute: {d}");
+        }
+    }
+    out
+}
+
+/// Output format of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Serialize)]
+struct BatchLine<'a> {
+    row: u64,
+    query: &'a str,
+    hits: Vec<&'a Hit>,
+}
+
+/// Screens every row of a CSV file (header with at least `name`; optional `kind` or
+/// `schema`, `birth_date`, `country`, `id`), writing one line of results per row as it
+/// goes. Returns the number of rows.
+pub fn batch(
+    index: &Index,
+    input: &Path,
+    output: &mut dyn Write,
+    format: BatchFormat,
+    template: &Query,
+    quiet: bool,
+) -> Result<u64> {
+    let file =
+        std::fs::File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(size)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("screening [{bar:30}] {bytes}/{total_bytes} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let reader = BufReader::new(bar.wrap_read(file));
+    let mut csv_in = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let headers = csv_in
+        .headers()
+        .with_context(|| format!("{}: cannot read the header line", input.display()))?
+        .clone();
+    let col = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let Some(name_col) = col(&["name", "query", "name1"]) else {
+        bail!(
+            "{}: line 1: no `name` column in the header ({})",
+            input.display(),
+            headers.iter().collect::<Vec<_>>().join(",")
+        );
+    };
+    let kind_col = col(&["kind", "schema"]);
+    let bd_col = col(&["birth_date", "birthdate", "dob"]);
+    let country_col = col(&["country", "nationality"]);
+    let id_col = col(&["id", "row_id", "reference"]);
+    let mut out = BufWriter::new(output);
+    if format == BatchFormat::Csv {
+        out.write_all(&csv_line(&[
+            "row",
+            "id",
+            "query",
+            "matches",
+            "best_score",
+            "best_entity",
+            "best_name",
+            "best_list",
+            "best_record_id",
+            "all_matches",
+        ])?)?;
+    }
+    let mut rows = 0u64;
+    let mut matched = 0u64;
+    for (i, record) in csv_in.records().enumerate() {
+        let line = i + 2;
+        let record = record
+            .with_context(|| format!("{}: line {line}: unreadable CSV row", input.display()))?;
+        let name = record.get(name_col).unwrap_or("").trim();
+        let mut query = template.clone();
+        query.name = name.to_owned();
+        if let Some(k) = kind_col
+            .and_then(|c| record.get(c))
+            .filter(|k| !k.trim().is_empty())
+        {
+            query.kind = Kind::from_schema(k);
+        }
+        if let Some(d) = bd_col
+            .and_then(|c| record.get(c))
+            .filter(|d| !d.trim().is_empty())
+        {
+            query.birth_date = Some(d.trim().to_owned());
+        }
+        if let Some(c) = country_col
+            .and_then(|c| record.get(c))
+            .filter(|c| !c.trim().is_empty())
+        {
+            query.country = Some(c.trim().to_owned());
+        }
+        let row_id = id_col.and_then(|c| record.get(c)).unwrap_or("");
+        let hits = if name.is_empty() {
+            Vec::new()
+        } else {
+            index.screen(&query)
+        };
+        rows += 1;
+        if !hits.is_empty() {
+            matched += 1;
+        }
+        match format {
+            BatchFormat::Jsonl => {
+                serde_json::to_writer(
+                    &mut out,
+                    &BatchLine {
+                        row: rows,
+                        query: name,
+                        hits: hits.iter().collect(),
+                    },
+                )?;
+                out.write_all(b"\n")?;
+            }
+            BatchFormat::Csv => {
+                let best = hits.first();
+                let list = best.and_then(|h| h.listings.first());
+                let all: Vec<String> = hits
+                    .iter()
+                    .map(|h| format!("{} ({:.2})", h.caption, h.score))
+                    .collect();
+                out.write_all(&csv_line(&[
+                    rows.to_string().as_str(),
+                    row_id,
+                    name,
+                    hits.len().to_string().as_str(),
+                    best.map(|h| format!("{:.4}", h.score))
+                        .unwrap_or_default()
+                        .as_str(),
+                    best.map(|h| h.id.as_str()).unwrap_or(""),
+                    best.map(|h| h.caption.as_str()).unwrap_or(""),
+                    list.map(|l| l.dataset.as_str()).unwrap_or(""),
+                    list.and_then(|l| l.record_id.as_deref()).unwrap_or(""),
+                    all.join("; ").as_str(),
+                ])?)?;
+            }
+        }
+        if rows % 256 == 0 {
+            bar.set_message(format!("{rows} rows, {matched} with matches"));
+        }
+    }
+    out.flush()?;
+    bar.finish_and_clear();
+    Ok(rows)
+}
+
+fn csv_line(fields: &[&str]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields)?;
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Scores every row of a pairs CSV (`name1,name2,schema`) and writes
+/// `name1,name2,schema,score,match`, one row per input row, in order.
+pub fn compare_pairs(input: &mut dyn Read, label: &str, output: &mut dyn Write) -> Result<u64> {
+    let mut csv_in = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(BufReader::new(input));
+    let headers = csv_in
+        .headers()
+        .with_context(|| format!("{label}: cannot read the header line"))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(c1), Some(c2)) = (col("name1"), col("name2")) else {
+        bail!("{label}: line 1: the header needs name1 and name2 columns (and optionally schema)");
+    };
+    let cs = col("schema");
+    let mut out = csv::Writer::from_writer(BufWriter::new(output));
+    out.write_record(["name1", "name2", "schema", "score", "match"])?;
+    let mut n = 0;
+    for (i, record) in csv_in.records().enumerate() {
+        let record =
+            record.with_context(|| format!("{label}: line {}: unreadable CSV row", i + 2))?;
+        let (a, b) = (record.get(c1).unwrap_or(""), record.get(c2).unwrap_or(""));
+        let schema = cs.and_then(|c| record.get(c)).unwrap_or("");
+        let r = compare(a, b, Kind::from_schema(schema));
+        out.write_record([
+            a,
+            b,
+            schema,
+            format!("{:.4}", r.score).as_str(),
+            if r.matched { "true" } else { "false" },
+        ])?;
+        n += 1;
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+pub fn render_comparison(a: &str, b: &str, c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{a:?} vs {b:?}: score {:.4} -> {}",
+        c.score,
+        if c.matched { "match" } else { "no match" }
+    );
+    let _ = writeln!(
+        out,
+        "  readings: {:?} ~ {:?}",
+        c.detail.query_name, c.detail.candidate_name
+    );
+    for p in &c.detail.pairs {
+        let _ = writeln!(
+            out,
+            "  words: {} ~ {}  {:.2}",
+            p.query, p.candidate, p.similarity
+        );
+    }
+    for f in &c.detail.features {
+        let _ = writeln!(out, "  {}: {} ({})", f.name, f.value, f.detail);
+    }
+    out
+}
+
+/// Reads stdin or a file.
+pub fn open_input(path: &Path) -> Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(Box::new(f))
+}

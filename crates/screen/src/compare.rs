@@ -1,0 +1,296 @@
+//! Scoring two names: the best reading of each (as written, without annotations, or a
+//! former name), words aligned one to one (or a run of words to one word, so "Xiaoruizhi"
+//! meets "Xiao Rui Zhi"), then the numbers, legal forms and vessel markers checked.
+
+use serde::Serialize;
+
+use crate::lexicon::Lexicon;
+use crate::name::{Name, Role, Variant, Word};
+use crate::similarity::word_similarity;
+use crate::Kind;
+
+/// One thing that moved a score, for the explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feature {
+    /// A stable name: `name`, `numbers_differ`, `legal_form_conflict`, `birth_date_match`…
+    pub name: &'static str,
+    /// What it did: the value it contributed, or the factor it applied.
+    pub value: f64,
+    pub detail: String,
+}
+
+/// Two words (or runs of words) paired up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WordPair {
+    pub query: String,
+    pub candidate: String,
+    pub similarity: f64,
+}
+
+/// The result of comparing two names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMatch {
+    pub score: f64,
+    /// The reading of each name that matched best.
+    pub query_name: String,
+    pub candidate_name: String,
+    pub pairs: Vec<WordPair>,
+    pub features: Vec<Feature>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    len: usize,
+}
+
+fn span_text(words: &[Word], s: Span) -> String {
+    words[s.start..s.start + s.len]
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect()
+}
+
+fn spans(words: &[Word]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for start in 0..words.len() {
+        out.push(Span { start, len: 1 });
+        for len in 2..=4 {
+            if start + len > words.len() {
+                break;
+            }
+            let run = &words[start..start + len];
+            if run.iter().all(|w| w.role == Role::Distinctive) {
+                out.push(Span { start, len });
+            }
+        }
+    }
+    out
+}
+
+/// Word similarity as evidence: near-misses ("Lixing" / "Lixin") count for little.
+fn evidence(sim: f64) -> f64 {
+    if sim >= 0.9 {
+        sim
+    } else if sim >= 0.6 {
+        let x = (sim - 0.6) / 0.3;
+        sim * x * x
+    } else {
+        0.0
+    }
+}
+
+fn weight(words: &[Word], s: Span) -> f64 {
+    if s.len == 1 {
+        words[s.start].weight()
+    } else {
+        // A run of words matching one word is one name written apart.
+        1.0
+    }
+}
+
+/// Compares two readings of names.
+pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
+    let lex = Lexicon::bundled();
+    let mut features = Vec::new();
+    let (wa, wb) = (&a.words, &b.words);
+    let mut candidates: Vec<(f64, Span, Span)> = Vec::new();
+    let (sa, sb) = (spans(wa), spans(wb));
+    for x in &sa {
+        for y in &sb {
+            if x.len > 1 && y.len > 1 {
+                continue;
+            }
+            let (ta, tb) = (span_text(wa, *x), span_text(wb, *y));
+            let sim = word_similarity(&wa[x.start], &wb[y.start], &ta, &tb);
+            if sim >= 0.6 {
+                candidates.push((sim, *x, *y));
+            }
+        }
+    }
+    candidates.sort_by(|p, q| {
+        q.0.total_cmp(&p.0)
+            .then((p.1.len + p.2.len).cmp(&(q.1.len + q.2.len)))
+            .then(p.1.start.cmp(&q.1.start))
+            .then(p.2.start.cmp(&q.2.start))
+    });
+    let mut used_a = vec![false; wa.len()];
+    let mut used_b = vec![false; wb.len()];
+    let mut pairs = Vec::new();
+    let mut matched = 0.0;
+    let mut matched_weight = 0.0;
+    let mut distinctive_matched = false;
+    for (sim, x, y) in candidates {
+        if used_a[x.start..x.start + x.len].iter().any(|u| *u)
+            || used_b[y.start..y.start + y.len].iter().any(|u| *u)
+        {
+            continue;
+        }
+        used_a[x.start..x.start + x.len].fill(true);
+        used_b[y.start..y.start + y.len].fill(true);
+        let w = weight(wa, x) + weight(wb, y);
+        let e = evidence(sim);
+        matched += e * w;
+        matched_weight += w;
+        if e > 0.5
+            && (wa[x.start].role == Role::Distinctive || wb[y.start].role == Role::Distinctive)
+        {
+            distinctive_matched = true;
+        }
+        pairs.push(WordPair {
+            query: words_text(wa, x),
+            candidate: words_text(wb, y),
+            similarity: round(sim),
+        });
+    }
+    // A person's extra names on one side (a middle name, a patronymic) weigh half; names
+    // left over on both sides disagree and weigh in full.
+    let left_a = wa.iter().zip(&used_a).any(|(_, u)| !*u);
+    let left_b = wb.iter().zip(&used_b).any(|(_, u)| !*u);
+    let unmatched_factor = if kind == Kind::Person && !(left_a && left_b) {
+        0.5
+    } else {
+        1.0
+    };
+    let unmatched = |words: &[Word], used: &[bool]| -> f64 {
+        words
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !**u)
+            .map(|(w, _)| w.weight() * unmatched_factor)
+            .sum()
+    };
+    let (ua, ub) = (unmatched(wa, &used_a), unmatched(wb, &used_b));
+    let total = matched_weight + ua + ub;
+    let mut score = if total > 0.0 {
+        matched / total
+    } else if !a.text.is_empty()
+        && dossier_model::name_key(&a.text) == dossier_model::name_key(&b.text)
+    {
+        1.0
+    } else {
+        0.0
+    };
+    features.push(Feature {
+        name: "name",
+        value: round(score),
+        detail: format!("{} of {} word weight matched", round(matched), round(total)),
+    });
+    let has_distinctive = |w: &[Word]| w.iter().any(|w| w.role == Role::Distinctive);
+    if !distinctive_matched && has_distinctive(wa) && has_distinctive(wb) && score > 0.5 {
+        score = 0.5;
+        features.push(Feature {
+            name: "only_generic_words",
+            value: 0.5,
+            detail: "only generic words in common".into(),
+        });
+    }
+    let mut factor = |name: &'static str, f: f64, detail: String, score: &mut f64| {
+        *score *= f;
+        features.push(Feature {
+            name,
+            value: f,
+            detail,
+        });
+    };
+    if !a.numbers.is_empty() && !b.numbers.is_empty() {
+        if a.numbers != b.numbers {
+            factor(
+                "numbers_differ",
+                0.5,
+                format!("{:?} vs {:?}", a.numbers, b.numbers),
+                &mut score,
+            );
+        }
+    } else if a.numbers.len() + b.numbers.len() > 0 && kind != Kind::Person {
+        factor(
+            "number_on_one_side",
+            0.8,
+            format!("{:?} vs {:?}", a.numbers, b.numbers),
+            &mut score,
+        );
+    }
+    if !a.legal.is_empty() && !b.legal.is_empty() {
+        let conflict = a.legal.iter().all(|x| {
+            b.legal.iter().all(|y| match (lex.form(*x), lex.form(*y)) {
+                (Some(fx), Some(fy)) => fx.conflicts(fy),
+                _ => false,
+            })
+        });
+        if conflict {
+            let names = |l: &[u16]| {
+                l.iter()
+                    .filter_map(|f| lex.form(*f).map(|f| f.id.clone()))
+                    .collect::<Vec<_>>()
+                    .join("+")
+            };
+            factor(
+                "legal_form_conflict",
+                0.7,
+                format!("{} vs {}", names(&a.legal), names(&b.legal)),
+                &mut score,
+            );
+        }
+    }
+    let vessel_vs_company = (a.vessel_marker && !b.legal.is_empty())
+        || (b.vessel_marker && !a.legal.is_empty())
+        || (kind == Kind::Vessel && a.legal.is_empty() != b.legal.is_empty());
+    if vessel_vs_company {
+        factor(
+            "vessel_vs_company",
+            0.7,
+            "a vessel on one side, a company on the other".into(),
+            &mut score,
+        );
+    }
+    if a.former || b.former {
+        features.push(Feature {
+            name: "former_name",
+            value: 1.0,
+            detail: "matched through a former name".into(),
+        });
+    }
+    NameMatch {
+        score: round(score),
+        query_name: a.text.clone(),
+        candidate_name: b.text.clone(),
+        pairs,
+        features,
+    }
+}
+
+fn words_text(words: &[Word], s: Span) -> String {
+    words[s.start..s.start + s.len]
+        .iter()
+        .map(|w| w.key.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Compares two names: the best pair of readings. A former name may meet the other's
+/// current name, never the other's former name (two ships once called alike are not one).
+pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
+    let mut best: Option<NameMatch> = None;
+    for va in &a.variants {
+        for vb in &b.variants {
+            if va.former && vb.former {
+                continue;
+            }
+            let m = compare_variants(va, vb, kind);
+            if best.as_ref().is_none_or(|b| m.score > b.score) {
+                best = Some(m);
+            }
+        }
+    }
+    best.unwrap_or(NameMatch {
+        score: 0.0,
+        query_name: a.raw.clone(),
+        candidate_name: b.raw.clone(),
+        pairs: Vec::new(),
+        features: Vec::new(),
+    })
+}

@@ -1,0 +1,423 @@
+//! The screening index: records (list entries and threat-intelligence entities) with their
+//! names read once, an inverted index from phonetic and consonant keys of their words to
+//! names, and the query path: candidates from the index, each scored in full, qualified by
+//! birth date, country, kind and identifiers.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::compare::{compare_names, round, Feature, NameMatch};
+use crate::name::{Name, Role, Variant};
+use crate::similarity::{consonant_key, phonetic_key};
+use crate::translit::Script;
+use crate::{Kind, THRESHOLD};
+
+/// A name of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordName {
+    pub text: String,
+    /// A weak alias ("low quality" a.k.a.): matched, but counts for less.
+    pub weak: bool,
+}
+
+/// A designation of the record on a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// The list (dataset) the record comes from: "us-ofac-sdn", "un-sc-consolidated"…
+    pub dataset: String,
+    /// The list version (source id) it was read from.
+    pub source: String,
+    pub authority: Option<String>,
+    /// The record's own id on that list (OFAC ent_num, UN reference number, UK unique id).
+    pub record_id: Option<String>,
+    pub programs: Vec<String>,
+    pub listed_on: Option<String>,
+}
+
+/// One screenable entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// dossier's entity id.
+    pub id: String,
+    pub kind: Kind,
+    pub caption: String,
+    pub names: Vec<RecordName>,
+    /// Partial dates: "1957", "1957-03", "1957-03-20".
+    pub birth_dates: Vec<String>,
+    /// ISO 3166 alpha-2 codes (nationality, citizenship, registration, address).
+    pub countries: Vec<String>,
+    /// (scheme, value) pairs: passports, registration numbers, IMO numbers…
+    pub identifiers: Vec<(String, String)>,
+    pub listings: Vec<Listing>,
+}
+
+/// A screening query.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub name: String,
+    pub kind: Kind,
+    pub birth_date: Option<String>,
+    pub country: Option<String>,
+    /// Identifier values, optionally with a scheme ("passport:X123").
+    pub identifiers: Vec<(Option<String>, String)>,
+    pub threshold: f64,
+    pub limit: usize,
+}
+
+impl Query {
+    pub fn new(name: impl Into<String>) -> Query {
+        Query {
+            name: name.into(),
+            kind: Kind::Any,
+            birth_date: None,
+            country: None,
+            identifiers: Vec::new(),
+            threshold: THRESHOLD,
+            limit: 10,
+        }
+    }
+}
+
+/// A screening result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub caption: String,
+    pub kind: Kind,
+    pub score: f64,
+    pub matched: bool,
+    pub name: NameMatch,
+    /// Qualifiers beyond the name (birth date, country, identifiers).
+    pub features: Vec<Feature>,
+    pub listings: Vec<Listing>,
+}
+
+struct Entry {
+    record: u32,
+    name: Name,
+    weak: bool,
+}
+
+/// The in-memory screening index.
+pub struct Index {
+    records: Vec<Record>,
+    entries: Vec<Entry>,
+    postings: FxHashMap<u64, Vec<u32>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("records", &self.records.len())
+            .field("names", &self.entries.len())
+            .field("keys", &self.postings.len())
+            .finish()
+    }
+}
+
+fn hash_key(prefix: u8, key: &[u8]) -> u64 {
+    // FNV-1a: stable across runs and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in std::iter::once(&prefix).chain(key) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The index keys of one reading of a name.
+fn variant_keys(v: &Variant, out: &mut Vec<u64>) {
+    let words: Vec<_> = v.words.iter().filter(|w| w.role != Role::Initial).collect();
+    let any_distinctive = words.iter().any(|w| w.role == Role::Distinctive);
+    for (i, w) in words.iter().enumerate() {
+        if any_distinctive && w.role != Role::Distinctive {
+            continue;
+        }
+        let abjad = w.script == Script::Abjad;
+        if w.script == Script::Han {
+            out.push(hash_key(b'h', w.key.as_bytes()));
+        }
+        let p = phonetic_key(&w.text);
+        out.push(hash_key(b'p', &p));
+        if p.len() >= 5 {
+            out.push(hash_key(b'f', &p[..4]));
+        }
+        for k in consonant_key(&w.text, abjad) {
+            if k.len() >= 2 {
+                out.push(hash_key(b'c', &k));
+            }
+        }
+        // Runs of words written together elsewhere: "xiao rui zhi" ~ "xiaoruizhi".
+        let mut joined = w.text.clone();
+        for next in words.iter().skip(i + 1).take(3) {
+            if next.role != Role::Distinctive {
+                break;
+            }
+            joined.push_str(&next.text);
+            let p = phonetic_key(&joined);
+            out.push(hash_key(b'p', &p));
+            for k in consonant_key(&joined, abjad) {
+                if k.len() >= 3 {
+                    out.push(hash_key(b'c', &k));
+                }
+            }
+        }
+    }
+}
+
+fn name_keys(name: &Name) -> Vec<u64> {
+    let mut keys = Vec::new();
+    for v in &name.variants {
+        variant_keys(v, &mut keys);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn normalise_id(value: &str) -> String {
+    value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+impl Index {
+    pub fn build(records: Vec<Record>) -> Index {
+        let mut entries = Vec::new();
+        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (r, record) in records.iter().enumerate() {
+            let mut seen = FxHashSet::default();
+            for n in &record.names {
+                if !seen.insert(n.text.as_str()) {
+                    continue;
+                }
+                let name = Name::parse(&n.text, record.kind);
+                let e = entries.len() as u32;
+                for k in name_keys(&name) {
+                    postings.entry(k).or_default().push(e);
+                }
+                entries.push(Entry {
+                    record: r as u32,
+                    name,
+                    weak: n.weak,
+                });
+            }
+        }
+        Index {
+            records,
+            entries,
+            postings,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn names(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Candidate names for a query name, best first by shared rare keys.
+    fn candidates(&self, name: &Name, max: usize) -> Vec<u32> {
+        let total = self.entries.len().max(1) as f64;
+        let mut scores: FxHashMap<u32, f64> = FxHashMap::default();
+        for k in name_keys(name) {
+            if let Some(list) = self.postings.get(&k) {
+                let idf = (total / list.len() as f64).ln() + 0.1;
+                for &e in list {
+                    *scores.entry(e).or_default() += idf;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f64)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(max);
+        ranked.into_iter().map(|(e, _)| e).collect()
+    }
+
+    /// Screens one query: the records whose best name scores at or above the query's
+    /// threshold, best first, at most `limit`.
+    pub fn screen(&self, query: &Query) -> Vec<Hit> {
+        self.screen_all(query)
+            .into_iter()
+            .filter(|h| h.score >= query.threshold)
+            .take(query.limit)
+            .collect()
+    }
+
+    /// Like [`Index::screen`] but keeps candidates under the threshold (for ranking).
+    pub fn screen_all(&self, query: &Query) -> Vec<Hit> {
+        let qname = Name::parse(&query.name, query.kind);
+        let mut best: FxHashMap<u32, (NameMatch, bool)> = FxHashMap::default();
+        for e in self.candidates(&qname, 60.max(query.limit * 4)) {
+            let entry = &self.entries[e as usize];
+            let record = &self.records[entry.record as usize];
+            if !query.kind.admits(record.kind) {
+                continue;
+            }
+            let kind = if query.kind == Kind::Any {
+                record.kind
+            } else {
+                query.kind
+            };
+            let m = compare_names(&qname, &entry.name, kind);
+            let slot = best.entry(entry.record);
+            match slot {
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let (cur, cur_weak) = o.get();
+                    let better =
+                        m.score > cur.score || (m.score == cur.score && *cur_weak && !entry.weak);
+                    if better {
+                        o.insert((m, entry.weak));
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((m, entry.weak));
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best
+            .into_iter()
+            .map(|(r, (m, weak))| self.qualify(query, &self.records[r as usize], m, weak))
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        hits
+    }
+
+    fn qualify(&self, query: &Query, record: &Record, m: NameMatch, weak: bool) -> Hit {
+        let mut score = m.score;
+        let mut features = Vec::new();
+        if weak {
+            score *= 0.9;
+            features.push(Feature {
+                name: "weak_alias",
+                value: 0.9,
+                detail: "matched a weak alias".into(),
+            });
+        }
+        if let Some(bd) = query
+            .birth_date
+            .as_deref()
+            .filter(|_| !record.birth_dates.is_empty())
+        {
+            let (delta, detail) = birth_date_feature(bd, &record.birth_dates);
+            score += delta;
+            features.push(Feature {
+                name: if delta >= 0.0 {
+                    "birth_date_match"
+                } else {
+                    "birth_date_mismatch"
+                },
+                value: delta,
+                detail,
+            });
+        }
+        if let Some(c) = query
+            .country
+            .as_deref()
+            .filter(|_| !record.countries.is_empty())
+        {
+            let c = c.to_ascii_uppercase();
+            if record
+                .countries
+                .iter()
+                .any(|rc| rc.eq_ignore_ascii_case(&c))
+            {
+                score += 0.03;
+                features.push(Feature {
+                    name: "country_match",
+                    value: 0.03,
+                    detail: c,
+                });
+            } else {
+                score -= 0.1;
+                features.push(Feature {
+                    name: "country_mismatch",
+                    value: -0.1,
+                    detail: format!("{c} vs {}", record.countries.join(",")),
+                });
+            }
+        }
+        for (scheme, value) in &query.identifiers {
+            let v = normalise_id(value);
+            if v.is_empty() {
+                continue;
+            }
+            let same = record.identifiers.iter().find(|(s, rv)| {
+                normalise_id(rv) == v && scheme.as_deref().is_none_or(|q| q.eq_ignore_ascii_case(s))
+            });
+            if let Some((s, rv)) = same {
+                score = 1.0;
+                features.push(Feature {
+                    name: "identifier_match",
+                    value: 1.0,
+                    detail: format!("{s} {rv}"),
+                });
+            } else if let Some(q) = scheme {
+                if let Some((s, rv)) = record
+                    .identifiers
+                    .iter()
+                    .find(|(s, _)| s.eq_ignore_ascii_case(q))
+                {
+                    score -= 0.2;
+                    features.push(Feature {
+                        name: "identifier_mismatch",
+                        value: -0.2,
+                        detail: format!("{s} {rv} vs {value}"),
+                    });
+                }
+            }
+        }
+        let score = round(score.clamp(0.0, 1.0));
+        Hit {
+            id: record.id.clone(),
+            caption: record.caption.clone(),
+            kind: record.kind,
+            score,
+            matched: score >= query.threshold,
+            name: m,
+            features,
+            listings: record.listings.clone(),
+        }
+    }
+}
+
+/// Compares a queried birth date with a record's: the same day, the same year, or apart.
+fn birth_date_feature(query: &str, dates: &[String]) -> (f64, String) {
+    let q = query.trim();
+    let qy = &q[..q.len().min(4)];
+    if dates
+        .iter()
+        .any(|d| d == q || (d.len() >= q.len() && d.starts_with(q) && q.len() >= 7))
+    {
+        return (0.05, format!("{q} on record"));
+    }
+    if dates.iter().any(|d| d.get(..4) == Some(qy)) {
+        return (0.02, format!("year {qy} on record"));
+    }
+    let near = dates.iter().any(|d| {
+        match (
+            d.get(..4).and_then(|y| y.parse::<i32>().ok()),
+            qy.parse::<i32>().ok(),
+        ) {
+            (Some(a), Some(b)) => (a - b).abs() <= 1,
+            _ => false,
+        }
+    });
+    if near {
+        (0.0, format!("{q} within a year of {}", dates.join(", ")))
+    } else {
+        (-0.15, format!("{q} vs {}", dates.join(", ")))
+    }
+}

@@ -1,0 +1,392 @@
+//! How alike two words are, from 0 to 1: a phonetic edit distance for words in Latin
+//! letters (romanisation variants cost little, other consonants a lot), and a consonant
+//! alignment for words from scripts that leave vowels unwritten.
+
+use crate::name::{Role, Word};
+use crate::translit::Script;
+
+/// Phonetic symbols: Latin letters, with digraphs folded to one symbol.
+pub fn phonetic(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (sym, len) = if rest.starts_with(b"shch") {
+            (b'S', 4)
+        } else if rest.starts_with(b"dzh") || rest.starts_with(b"dj") {
+            (b'j', if rest.starts_with(b"dzh") { 3 } else { 2 })
+        } else if rest.starts_with(b"tch") || rest.starts_with(b"tsch") {
+            (b'C', if rest.starts_with(b"tch") { 3 } else { 4 })
+        } else if rest.starts_with(b"sch") {
+            (b'S', 3)
+        } else if rest.starts_with(b"sh") {
+            (b'S', 2)
+        } else if rest.starts_with(b"ch") {
+            (b'C', 2)
+        } else if rest.starts_with(b"zh") {
+            (b'Z', 2)
+        } else if rest.starts_with(b"kh") {
+            (b'K', 2)
+        } else if rest.starts_with(b"ph") {
+            (b'f', 2)
+        } else if rest.starts_with(b"th") {
+            (b't', 2)
+        } else if rest.starts_with(b"gh") {
+            (b'g', 2)
+        } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
+            (b'u', 2)
+        } else if rest.starts_with(b"ee") {
+            (b'i', 2)
+        } else if rest.starts_with(b"ck") {
+            (b'k', 2)
+        } else if rest.starts_with(b"ts") || rest.starts_with(b"tz") {
+            (b'c', 2)
+        } else if rest[0] == b'x' {
+            out.push(b'k');
+            (b's', 1)
+        } else if rest[0] == b'q' || rest[0] == b'c' {
+            (b'k', 1)
+        } else if rest[0] == b'y' {
+            (b'i', 1)
+        } else if rest[0] == b'w' {
+            (b'v', 1)
+        } else {
+            (rest[0], 1)
+        };
+        if out.last() != Some(&sym) {
+            out.push(sym);
+        }
+        i += len;
+    }
+    out
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Cost of writing `a` where `b` is meant.
+fn substitution(a: u8, b: u8, loose: bool) -> f64 {
+    if a == b {
+        return 0.0;
+    }
+    let (x, y) = if a < b { (a, b) } else { (b, a) };
+    if is_vowel(x) && is_vowel(y) {
+        return if loose { 0.15 } else { 0.35 };
+    }
+    match (x, y) {
+        (b'K', b'k') | (b'Z', b'z') | (b'c', b's') => 0.2,
+        (b'K', b'h') | (b'S', b's') | (b'C', b'S') | (b'Z', b'j') | (b'j', b'z') => 0.3,
+        (b'i', b'j') | (b'C', b'c') | (b'c', b'z') | (b's', b'z') => 0.3,
+        (b'C', b'k') | (b'S', b'Z') | (b'g', b'j') | (b'g', b'k') => 0.45,
+        (b'b', b'v') | (b'f', b'v') | (b'b', b'p') | (b'f', b'p') => 0.5,
+        (b'd', b't') => 0.5,
+        _ => 1.0,
+    }
+}
+
+fn indel(c: u8, loose: bool, at_end: bool) -> f64 {
+    if is_vowel(c) {
+        if loose {
+            0.2
+        } else {
+            0.5
+        }
+    } else if c == b'h' {
+        0.3
+    } else if loose && c == b'r' && at_end {
+        // Burmese romanisation marks long vowels with a final r ("Yadanar" = "Yadana").
+        0.2
+    } else {
+        1.0
+    }
+}
+
+/// Weighted edit distance between two phonetic strings; stops early (returning a value
+/// above `limit`) once every path costs more than `limit`.
+fn distance(a: &[u8], b: &[u8], loose: bool, limit: f64) -> f64 {
+    let mut prev: Vec<f64> = Vec::with_capacity(b.len() + 1);
+    prev.push(0.0);
+    for (j, &c) in b.iter().enumerate() {
+        let v = prev[j] + indel(c, loose, j + 1 == b.len());
+        prev.push(v);
+    }
+    let mut cur = vec![0.0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        let a_end = i + 1 == a.len();
+        cur[0] = prev[0] + indel(ca, loose, a_end);
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + substitution(ca, cb, loose);
+            let del = prev[j + 1] + indel(ca, loose, a_end);
+            let ins = cur[j] + indel(cb, loose, j + 1 == b.len());
+            cur[j + 1] = sub.min(del).min(ins);
+        }
+        if cur.iter().all(|v| *v > limit) {
+            return limit + 1.0;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Similarity of two Latin strings read phonetically.
+pub fn latin_similarity(a: &str, b: &str, loose: bool) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    phonetic_similarity(&phonetic(a), &phonetic(b), loose)
+}
+
+/// Similarity of two phonetic strings; below 0.6 (which counts for nothing) it answers 0
+/// without finishing the alignment.
+pub fn phonetic_similarity(pa: &[u8], pb: &[u8], loose: bool) -> f64 {
+    if pa == pb {
+        return 0.98;
+    }
+    let len = pa.len().max(pb.len()).max(1) as f64;
+    // sim >= 0.6 needs distance <= len / 4; each missing letter costs at least 0.2.
+    let limit = len / 4.0;
+    if pa.len().abs_diff(pb.len()) as f64 * 0.2 > limit {
+        return 0.0;
+    }
+    let d = distance(pa, pb, loose, limit);
+    if d > limit {
+        return 0.0;
+    }
+    (1.0 - 1.6 * d / len).max(0.0)
+}
+
+/// Consonant classes for comparing with scripts that leave vowels out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cons {
+    class: u8,
+    optional: bool,
+}
+
+fn consonants(s: &str, abjad: bool) -> Vec<Cons> {
+    let b = s.as_bytes();
+    let mut out: Vec<Cons> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let two = |p: &[u8]| rest.starts_with(p);
+        let (class, optional, len) = if two(b"kh") || two(b"ch") {
+            (b'K', abjad, 2)
+        } else if two(b"sh") || two(b"ts") || two(b"tz") || two(b"zh") {
+            (b'S', false, 2)
+        } else if two(b"th") || two(b"dh") {
+            (b'T', false, 2)
+        } else if two(b"gh") {
+            (b'G', false, 2)
+        } else if two(b"ph") {
+            (b'P', false, 2)
+        } else {
+            match rest[0] {
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' => (0, true, 1),
+                b'w' => {
+                    if abjad {
+                        (b'P', true, 1)
+                    } else {
+                        (0, true, 1)
+                    }
+                }
+                b'v' => (b'P', abjad, 1),
+                b'b' | b'p' | b'f' => (b'P', false, 1),
+                b'k' | b'q' | b'c' => (b'K', false, 1),
+                b'g' | b'j' => (b'G', false, 1),
+                b'd' | b't' => (b'T', false, 1),
+                b's' | b'z' => (b'S', false, 1),
+                b'x' => (b'K', false, 1),
+                c if c.is_ascii_digit() => (c, false, 1),
+                c => (c, false, 1),
+            }
+        };
+        i += len;
+        if class == 0 {
+            continue;
+        }
+        if let Some(last) = out.last() {
+            if last.class == class && !optional && !last.optional {
+                continue;
+            }
+        }
+        out.push(Cons { class, optional });
+    }
+    out
+}
+
+/// Similarity of an abjad word's Latin form (`a`) and a Latin word (`b`) by consonants:
+/// the abjad's vowel letters may be skipped, Latin vowels are ignored.
+pub fn consonant_similarity(a: &str, b: &str) -> f64 {
+    let ca = consonants(a, true);
+    let cb: Vec<Cons> = consonants(b, false);
+    let mandatory = ca.iter().filter(|c| !c.optional).count();
+    let len = mandatory.max(cb.len());
+    if len == 0 {
+        return if ca.is_empty() && cb.is_empty() {
+            0.8
+        } else {
+            0.0
+        };
+    }
+    // DP: rows over a, columns over b.
+    let mut prev: Vec<f64> = (0..=cb.len()).map(|j| j as f64).collect();
+    let mut cur = vec![0.0; cb.len() + 1];
+    for x in &ca {
+        let skip = if x.optional { 0.0 } else { 1.0 };
+        cur[0] = prev[0] + skip;
+        for (j, y) in cb.iter().enumerate() {
+            let sub = if x.class == y.class {
+                0.0
+            } else if x.optional {
+                1.0
+            } else if matches!((x.class, y.class), (b'K', b'G') | (b'G', b'K')) {
+                0.5
+            } else {
+                1.0
+            };
+            cur[j + 1] = (prev[j] + sub).min(prev[j + 1] + skip).min(cur[j] + 1.0);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[cb.len()];
+    let sim = (1.0 - 1.3 * d / len as f64).max(0.0);
+    // One or two consonants say little: never certain.
+    match len {
+        1 => sim.min(0.9),
+        2 => sim.min(0.95),
+        _ => sim.min(0.97),
+    }
+}
+
+/// Greek nominative endings, folded for comparison.
+fn greek_stem(s: &str) -> &str {
+    for end in ["os", "as", "is", "es", "ou"] {
+        if s.len() > end.len() + 2 {
+            if let Some(stem) = s.strip_suffix(end) {
+                return stem;
+            }
+        }
+    }
+    s
+}
+
+/// How alike two words (or joined runs of words) are.
+pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
+    if let (Role::Generic(x), Role::Generic(y)) = (a.role, b.role) {
+        if x == y {
+            return 1.0;
+        }
+    }
+    if a.key == b.key && text_a == a.text && text_b == b.text {
+        return 1.0;
+    }
+    if a.script == Script::Han && b.script == Script::Han && text_a == a.text && text_b == b.text {
+        // Different characters read alike are different names more often than not.
+        return if a.text == b.text { 0.85 } else { 0.0 };
+    }
+    if a.role == Role::Initial || b.role == Role::Initial {
+        let (i, other) = if a.role == Role::Initial {
+            (text_a, text_b)
+        } else {
+            (text_b, text_a)
+        };
+        return if other.starts_with(i) { 0.9 } else { 0.0 };
+    }
+    let abjad_a = a.script == Script::Abjad;
+    let abjad_b = b.script == Script::Abjad;
+    if abjad_a != abjad_b {
+        let (x, y) = if abjad_a {
+            (text_a, text_b)
+        } else {
+            (text_b, text_a)
+        };
+        return consonant_similarity(x, y).max(latin_similarity(text_a, text_b, true) * 0.9);
+    }
+    let loose = a.script.loose_vowels() || b.script.loose_vowels() || abjad_a;
+    let sim = if text_a == a.text && text_b == b.text {
+        if text_a == text_b {
+            1.0
+        } else {
+            phonetic_similarity(&a.phon, &b.phon, loose)
+        }
+    } else {
+        latin_similarity(text_a, text_b, loose)
+    };
+    if a.script == Script::Greek || b.script == Script::Greek {
+        return sim.max(latin_similarity(
+            greek_stem(text_a),
+            greek_stem(text_b),
+            true,
+        ));
+    }
+    sim
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn romanisation_variants_are_alike() {
+        assert!(latin_similarity("levitsky", "levitskiy", false) > 0.95);
+        assert!(latin_similarity("khoury", "khouri", false) > 0.95);
+        assert!(latin_similarity("kipkorir", "kipkorrir", false) > 0.95);
+        assert!(latin_similarity("zhelvinsky", "jelvinskiy", false) > 0.9);
+        assert!(latin_similarity("zavyalov", "zavjalov", false) > 0.9);
+        assert!(latin_similarity("abdalla", "abdulla", false) > 0.9);
+    }
+
+    #[test]
+    fn other_consonants_are_not() {
+        assert!(latin_similarity("wanjiru", "wanjiku", false) < 0.8);
+        assert!(latin_similarity("lixing", "lixin", false) < 0.8);
+        assert!(latin_similarity("mining", "dining", false) < 0.8);
+        assert!(latin_similarity("traore", "toure", false) < 0.8);
+    }
+
+    #[test]
+    fn abjad_words_match_by_consonants() {
+        assert!(consonant_similarity("mhmd", "mohamed") > 0.9);
+        assert!(consonant_similarity("dvd", "david") > 0.9);
+        assert!(consonant_similarity("msh", "moshe") > 0.85);
+        assert!(consonant_similarity("tsfryrym", "zafririm") > 0.9);
+        assert!(consonant_similarity("hdr", "cheder") < 0.8);
+        assert!(consonant_similarity("rymvn", "limon") < 0.8);
+    }
+}
+
+/// The phonetic key of a Latin word (for the index).
+pub fn phonetic_key(s: &str) -> Vec<u8> {
+    phonetic(s)
+        .into_iter()
+        .filter(|c| !is_vowel(*c))
+        .collect::<Vec<u8>>()
+        .into_iter()
+        .fold(Vec::new(), |mut acc, c| {
+            if acc.last() != Some(&c) {
+                acc.push(c);
+            }
+            acc
+        })
+}
+
+/// The consonant keys of a word (for the index): the mandatory consonants, and for abjad
+/// words also with the optional ones.
+pub fn consonant_key(s: &str, abjad: bool) -> Vec<Vec<u8>> {
+    let cons = consonants(s, abjad);
+    let mandatory: Vec<u8> = cons
+        .iter()
+        .filter(|c| !c.optional)
+        .map(|c| c.class)
+        .collect();
+    let mut out = vec![mandatory.clone()];
+    if abjad {
+        let all: Vec<u8> = cons.iter().map(|c| c.class).collect();
+        if all != mandatory {
+            out.push(all);
+        }
+    }
+    out
+}
