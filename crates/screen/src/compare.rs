@@ -47,7 +47,7 @@ struct Span {
 fn span_text(words: &[Word], s: Span) -> String {
     words[s.start..s.start + s.len]
         .iter()
-        .map(|w| w.text.as_str())
+        .map(|w| &*w.text)
         .collect()
 }
 
@@ -66,6 +66,16 @@ fn spans(words: &[Word]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Whether a run of words written apart could be the other side's one word: the same
+/// first letter and about the same length (scripts without vowels aside).
+fn joinable(a: &Word, ta: &str, b: &Word, tb: &str) -> bool {
+    if a.script == crate::translit::Script::Abjad || b.script == crate::translit::Script::Abjad {
+        return true;
+    }
+    let (la, lb) = (ta.len() as f64, tb.len() as f64);
+    ta.as_bytes().first() == tb.as_bytes().first() && la <= lb * 1.4 && lb <= la * 1.4
 }
 
 /// Word similarity as evidence: near-misses ("Lixing" / "Lixin") count for little.
@@ -96,13 +106,17 @@ pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
     let (wa, wb) = (&a.words, &b.words);
     let mut candidates: Vec<(f64, Span, Span)> = Vec::new();
     let (sa, sb) = (spans(wa), spans(wb));
-    for x in &sa {
-        for y in &sb {
+    let texts_a: Vec<String> = sa.iter().map(|s| span_text(wa, *s)).collect();
+    let texts_b: Vec<String> = sb.iter().map(|s| span_text(wb, *s)).collect();
+    for (x, ta) in sa.iter().zip(&texts_a) {
+        for (y, tb) in sb.iter().zip(&texts_b) {
             if x.len > 1 && y.len > 1 {
                 continue;
             }
-            let (ta, tb) = (span_text(wa, *x), span_text(wb, *y));
-            let sim = word_similarity(&wa[x.start], &wb[y.start], &ta, &tb);
+            if (x.len > 1 || y.len > 1) && !joinable(&wa[x.start], ta, &wb[y.start], tb) {
+                continue;
+            }
+            let sim = word_similarity(&wa[x.start], &wb[y.start], ta, tb);
             if sim >= 0.6 {
                 candidates.push((sim, *x, *y));
             }
@@ -252,8 +266,8 @@ pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
     }
     NameMatch {
         score: round(score),
-        query_name: a.text.clone(),
-        candidate_name: b.text.clone(),
+        query_name: a.text.to_string(),
+        candidate_name: b.text.to_string(),
         pairs,
         features,
     }
@@ -262,7 +276,7 @@ pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
 fn words_text(words: &[Word], s: Span) -> String {
     words[s.start..s.start + s.len]
         .iter()
-        .map(|w| w.key.as_str())
+        .map(|w| &*w.key)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -288,8 +302,8 @@ pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
     }
     best.unwrap_or(NameMatch {
         score: 0.0,
-        query_name: a.raw.clone(),
-        candidate_name: b.raw.clone(),
+        query_name: a.raw.to_string(),
+        candidate_name: b.raw.to_string(),
         pairs: Vec::new(),
         features: Vec::new(),
     })

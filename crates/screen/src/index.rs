@@ -102,7 +102,9 @@ struct Entry {
 pub struct Index {
     records: Vec<Record>,
     entries: Vec<Entry>,
-    postings: FxHashMap<u64, Vec<u32>>,
+    /// Key → range of `postings` (start, length): one allocation for all lists.
+    keys: FxHashMap<u64, (u32, u32)>,
+    postings: Vec<u32>,
 }
 
 impl std::fmt::Debug for Index {
@@ -110,7 +112,7 @@ impl std::fmt::Debug for Index {
         f.debug_struct("Index")
             .field("records", &self.records.len())
             .field("names", &self.entries.len())
-            .field("keys", &self.postings.len())
+            .field("keys", &self.keys.len())
             .finish()
     }
 }
@@ -148,7 +150,7 @@ fn variant_keys(v: &Variant, out: &mut Vec<u64>) {
             }
         }
         // Runs of words written together elsewhere: "xiao rui zhi" ~ "xiaoruizhi".
-        let mut joined = w.text.clone();
+        let mut joined = w.text.to_string();
         for next in words.iter().skip(i + 1).take(3) {
             if next.role != Role::Distinctive {
                 break;
@@ -186,7 +188,7 @@ fn normalise_id(value: &str) -> String {
 impl Index {
     pub fn build(records: Vec<Record>) -> Index {
         let mut entries = Vec::new();
-        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
         for (r, record) in records.iter().enumerate() {
             let mut seen = FxHashSet::default();
             for n in &record.names {
@@ -196,7 +198,7 @@ impl Index {
                 let name = Name::parse(&n.text, record.kind);
                 let e = entries.len() as u32;
                 for k in name_keys(&name) {
-                    postings.entry(k).or_default().push(e);
+                    pairs.push((k, e));
                 }
                 entries.push(Entry {
                     record: r as u32,
@@ -205,9 +207,24 @@ impl Index {
                 });
             }
         }
+        pairs.sort_unstable();
+        let mut keys: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut postings = Vec::with_capacity(pairs.len());
+        let mut i = 0;
+        while i < pairs.len() {
+            let key = pairs[i].0;
+            let start = postings.len() as u32;
+            while i < pairs.len() && pairs[i].0 == key {
+                postings.push(pairs[i].1);
+                i += 1;
+            }
+            keys.insert(key, (start, postings.len() as u32 - start));
+        }
+        keys.shrink_to_fit();
         Index {
             records,
             entries,
+            keys,
             postings,
         }
     }
@@ -233,7 +250,8 @@ impl Index {
         let total = self.entries.len().max(1) as f64;
         let mut scores: FxHashMap<u32, f64> = FxHashMap::default();
         for k in name_keys(name) {
-            if let Some(list) = self.postings.get(&k) {
+            if let Some(&(start, len)) = self.keys.get(&k) {
+                let list = &self.postings[start as usize..(start + len) as usize];
                 let idf = (total / list.len() as f64).ln() + 0.1;
                 for &e in list {
                     *scores.entry(e).or_default() += idf;

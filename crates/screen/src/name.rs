@@ -21,10 +21,10 @@ pub enum Role {
 /// A word that takes part in matching.
 #[derive(Debug, Clone)]
 pub struct Word {
-    pub text: String,
+    pub text: Box<str>,
     /// The text as phonetic symbols (see `similarity`).
-    pub phon: Vec<u8>,
-    pub key: String,
+    pub phon: Box<[u8]>,
+    pub key: Box<str>,
     pub script: Script,
     pub role: Role,
 }
@@ -32,9 +32,9 @@ pub struct Word {
 impl Word {
     pub fn new(text: String, key: String, script: Script, role: Role) -> Word {
         Word {
-            phon: crate::similarity::phonetic(&text),
-            text,
-            key,
+            phon: crate::similarity::phonetic(&text).into_boxed_slice(),
+            text: text.into_boxed_str(),
+            key: key.into_boxed_str(),
             script,
             role,
         }
@@ -64,13 +64,13 @@ pub struct Variant {
     /// The name without its annotations (parentheses, a trailing ", port", a branch).
     pub stripped: bool,
     /// The text this variant was read from.
-    pub text: String,
+    pub text: Box<str>,
 }
 
 /// A name with its variants.
 #[derive(Debug, Clone)]
 pub struct Name {
-    pub raw: String,
+    pub raw: Box<str>,
     pub variants: Vec<Variant>,
 }
 
@@ -341,7 +341,7 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
         vessel_marker: false,
         former: false,
         stripped: false,
-        text: text.trim().to_owned(),
+        text: text.trim().into(),
     };
     let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
     let mut i = 0;
@@ -492,8 +492,14 @@ impl Name {
                 variants.push(v);
             }
         }
+        variants.shrink_to_fit();
+        for v in &mut variants {
+            v.words.shrink_to_fit();
+            v.numbers.shrink_to_fit();
+            v.legal.shrink_to_fit();
+        }
         Name {
-            raw: raw.to_owned(),
+            raw: raw.into(),
             variants,
         }
     }

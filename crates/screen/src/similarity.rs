@@ -279,10 +279,14 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
             return 1.0;
         }
     }
-    if a.key == b.key && text_a == a.text && text_b == b.text {
+    if a.key == b.key && text_a == &*a.text && text_b == &*b.text {
         return 1.0;
     }
-    if a.script == Script::Han && b.script == Script::Han && text_a == a.text && text_b == b.text {
+    if a.script == Script::Han
+        && b.script == Script::Han
+        && text_a == &*a.text
+        && text_b == &*b.text
+    {
         // Different characters read alike are different names more often than not.
         return if a.text == b.text { 0.85 } else { 0.0 };
     }
@@ -305,7 +309,7 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
         return consonant_similarity(x, y).max(latin_similarity(text_a, text_b, true) * 0.9);
     }
     let loose = a.script.loose_vowels() || b.script.loose_vowels() || abjad_a;
-    let sim = if text_a == a.text && text_b == b.text {
+    let sim = if text_a == &*a.text && text_b == &*b.text {
         if text_a == text_b {
             1.0
         } else {

@@ -652,3 +652,148 @@ fn shared_data_ni_gaobin() {
     assert_eq!(designation["sourcing"][0]["valid_from"], "2024-03-25");
     assert_eq!(gb["sources"][0]["title"], "UK Sanctions List");
 }
+
+#[test]
+fn screen_finds_listed_people_and_actors_with_their_context() {
+    let env = Env::new();
+    // A listed person, in another word order and spelling, in Cyrillic script too.
+    let hits = env.json(&["screen", "Jong Un Kim", "--kind", "person"]);
+    let first = &hits[0];
+    assert_eq!(first["caption"], "KIM, Jong Un", "{hits:#}");
+    assert!(first["score"].as_f64().unwrap_or(0.0) >= 0.8);
+    let listing = &first["listings"][0];
+    assert_eq!(listing["record_id"], "20157");
+    assert!(listing["authority"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Foreign Assets Control"));
+    assert!(!first["name"]["features"]
+        .as_array()
+        .map_or(true, Vec::is_empty));
+    // A threat actor by a vendor's alias: the hit carries its linked records and relations.
+    let hits = env.json(&["screen", "Zirconium"]);
+    let actor = hits
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|h| {
+                h["caption"] == "ZIRCONIUM"
+                    || h["caption"] == "APT31"
+                    || h["caption"] == "Violet Typhoon"
+            })
+        })
+        .unwrap_or_else(|| panic!("no APT31 record in {hits:#}"));
+    assert!(
+        !actor["relations"].as_array().map_or(true, Vec::is_empty),
+        "{actor:#}"
+    );
+    // A kind filter leaves out what is not of that kind.
+    let vessels = env.json(&["screen", "Jong Un Kim", "--kind", "vessel"]);
+    assert!(vessels
+        .as_array()
+        .is_some_and(|a| a.iter().all(|h| h["kind"] == "vessel")));
+    // Text output explains the hit.
+    let text = env.ok(&["screen", "KIM Jong-un"]);
+    assert!(
+        text.contains("KIM, Jong Un") && text.contains("why:") && text.contains("record 20157"),
+        "{text}"
+    );
+    let none = env.ok(&["screen", "Qwxz Plorbinsky"]);
+    assert!(none.contains("no match"), "{none}");
+}
+
+#[test]
+fn screen_batch_writes_one_line_per_row() {
+    let env = Env::new();
+    let input = env.dir.path().join("names.csv");
+    std::fs::write(
+        &input,
+        "id,name,kind\nc1,\"Kim, Jong Un\",person\nc2,Qwxz Plorbinsky,\nc3,,\nc4,Banco Nacional de Cuba,organization\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out_csv = env.dir.path().join("out.csv");
+    env.ok(&[
+        "screen",
+        "--batch",
+        &input.display().to_string(),
+        "--output",
+        &out_csv.display().to_string(),
+    ]);
+    let text = std::fs::read_to_string(&out_csv).unwrap_or_else(|e| panic!("{e}"));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert_eq!(&rows[0][1], "c1");
+    assert_eq!(&rows[0][6], "KIM, Jong Un");
+    assert_eq!(&rows[0][8], "20157");
+    assert_eq!(&rows[1][3], "0");
+    assert_eq!(&rows[2][3], "0");
+    assert_eq!(&rows[3][6], "BANCO NACIONAL DE CUBA");
+    let jsonl = env.ok(&[
+        "screen",
+        "--batch",
+        &input.display().to_string(),
+        "--format",
+        "jsonl",
+    ]);
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["hits"][0]["caption"], "KIM, Jong Un");
+    // A file without a name column is refused, naming the file and the line.
+    let bad = env.dir.path().join("bad.csv");
+    std::fs::write(&bad, "who,when\nx,y\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["screen", "--batch", &bad.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv") && err.contains("line 1") && err.contains("name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compare_explains_one_pair_and_scores_a_pairs_file_in_order() {
+    let env = Env::new();
+    let same = env.json(&[
+        "compare",
+        "Wuhan Xiaoruizhi Science and Technology Co., Ltd.",
+        "WUHAN XIAO RUI ZHI SCIENCE & TECHNOLOGY COMPANY LIMITED",
+        "--kind",
+        "organization",
+    ]);
+    assert_eq!(same["matched"], true, "{same:#}");
+    assert!(!same["features"].as_array().map_or(true, Vec::is_empty));
+    let other = env.json(&["compare", "Sino Iron I", "Sino Iron II"]);
+    assert_eq!(other["matched"], false, "{other:#}");
+    let pairs = env.dir.path().join("pairs.csv");
+    std::fs::write(
+        &pairs,
+        "name1,name2,schema\nВладимир Путин,Vladimir Putin,Person\nMwangi & Sons Ltd,Mwangi & Daughters Ltd,Company\n\"MV Karachi Crescent (ex Mandvi Bay)\",Mandvi Bay,Vessel\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.ok(&["compare", "--pairs", &pairs.display().to_string()]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "name1,name2,schema,score,match");
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[1].starts_with("Владимир Путин,Vladimir Putin,Person,")
+            && lines[1].ends_with(",true"),
+        "{out}"
+    );
+    assert!(lines[2].ends_with(",false"), "{out}");
+    assert!(lines[3].ends_with(",true"), "{out}");
+    let bad = env.dir.path().join("bad-pairs.csv");
+    std::fs::write(&bad, "a,b\nx,y\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["compare", "--pairs", &bad.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad-pairs.csv") && err.contains("name1"),
+        "{err}"
+    );
+}
