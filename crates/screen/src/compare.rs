@@ -80,11 +80,11 @@ fn joinable(a: &Word, ta: &str, b: &Word, tb: &str) -> bool {
 
 /// Word similarity as evidence: near-misses ("Lixing" / "Lixin") count for little.
 fn evidence(sim: f64) -> f64 {
-    if sim >= 0.9 {
+    if sim >= 0.92 {
         sim
     } else if sim >= 0.6 {
-        let x = (sim - 0.6) / 0.3;
-        sim * x * x
+        let x = (sim - 0.6) / 0.32;
+        sim * x * x * x
     } else {
         0.0
     }
@@ -171,7 +171,7 @@ pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
             .iter()
             .zip(used)
             .filter(|(_, u)| !**u)
-            .map(|(w, _)| w.weight() * unmatched_factor)
+            .map(|(w, _)| w.miss_weight() * unmatched_factor)
             .sum()
     };
     let (ua, ub) = (unmatched(wa, &used_a), unmatched(wb, &used_b));
@@ -300,11 +300,54 @@ pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
             }
         }
     }
-    best.unwrap_or(NameMatch {
+    let mut best = best.unwrap_or(NameMatch {
         score: 0.0,
         query_name: a.raw.to_string(),
         candidate_name: b.raw.to_string(),
         pairs: Vec::new(),
         features: Vec::new(),
+    });
+    if best.score < crate::THRESHOLD {
+        if let Some(m) = written_together(a, b) {
+            if m.score > best.score {
+                best = m;
+            }
+        }
+    }
+    best
+}
+
+/// "EtsDiallo" and "Ets Diallo": when one name is a single run of letters and the other
+/// several words, the two are compared letter for letter, spaces aside.
+fn written_together(a: &Name, b: &Name) -> Option<NameMatch> {
+    let (ta, tb) = (
+        crate::token::tokenize(&a.raw),
+        crate::token::tokenize(&b.raw),
+    );
+    let single = |t: &[crate::token::Token]| t.len() == 1 && t[0].text.len() >= 6;
+    if !(single(&ta) && tb.len() > 1 || single(&tb) && ta.len() > 1) {
+        return None;
+    }
+    let compact = |t: &[crate::token::Token]| t.iter().map(|t| t.text.as_str()).collect::<String>();
+    let (ca, cb) = (compact(&ta), compact(&tb));
+    let sim = crate::similarity::latin_similarity(&ca, &cb, false);
+    let score = round(evidence(sim));
+    if score == 0.0 {
+        return None;
+    }
+    Some(NameMatch {
+        score,
+        query_name: a.raw.to_string(),
+        candidate_name: b.raw.to_string(),
+        pairs: vec![WordPair {
+            query: ca,
+            candidate: cb,
+            similarity: round(sim),
+        }],
+        features: vec![Feature {
+            name: "written_together",
+            value: score,
+            detail: "one name written without spaces".into(),
+        }],
     })
 }

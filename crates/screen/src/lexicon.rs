@@ -10,7 +10,16 @@ use rustc_hash::FxHashMap;
 use crate::token::tokenize;
 
 const LEGAL_FORMS: &str = include_str!("../data/legal_forms.tsv");
-const TERMS: &str = include_str!("../data/terms.tsv");
+/// Term files: English first, then translations by language group.
+const TERMS: &[(&str, &str)] = &[
+    ("terms-en.tsv", include_str!("../data/terms-en.tsv")),
+    ("terms-europe.tsv", include_str!("../data/terms-europe.tsv")),
+    (
+        "terms-middle-east.tsv",
+        include_str!("../data/terms-middle-east.tsv"),
+    ),
+    ("terms-asia.tsv", include_str!("../data/terms-asia.tsv")),
+];
 
 /// What a phrase of a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,13 +93,19 @@ impl Lexicon {
     /// The compiled-in lexicon.
     pub fn bundled() -> &'static Lexicon {
         static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-        LEXICON.get_or_init(|| Lexicon::parse(LEGAL_FORMS, TERMS))
+        LEXICON.get_or_init(|| {
+            let mut files = vec![("legal_forms.tsv", LEGAL_FORMS)];
+            files.extend_from_slice(TERMS);
+            Lexicon::parse(&files)
+        })
     }
 
-    pub fn parse(legal_forms: &str, terms: &str) -> Lexicon {
+    /// Parses lexicon files: `legal_forms.tsv` first (form, jurisdictions, variants), then
+    /// term files (concept, kind, variants).
+    pub fn parse(files: &[(&'static str, &str)]) -> Lexicon {
         let mut lex = Lexicon::default();
         let mut concepts: FxHashMap<String, u16> = FxHashMap::default();
-        for (file, text) in [("legal_forms.tsv", legal_forms), ("terms.tsv", terms)] {
+        for &(file, text) in files {
             for (n, line) in text.lines().enumerate() {
                 let line_no = n + 1;
                 let trimmed = line.trim_end_matches('\r');
@@ -211,10 +226,13 @@ mod tests {
 
     #[test]
     fn broken_lines_are_reported_with_their_line() {
-        let lex = Lexicon::parse(
-            "ltd\t*\tLtd|Limited\ngmbh\tDE\n",
-            "trading\tgeneric\tTrading\nx\tnonsense\tY\nten\tnumber\t10\n",
-        );
+        let lex = Lexicon::parse(&[
+            ("legal_forms.tsv", "ltd\t*\tLtd|Limited\ngmbh\tDE\n"),
+            (
+                "terms.tsv",
+                "trading\tgeneric\tTrading\nx\tnonsense\tY\nten\tnumber\t10\n",
+            ),
+        ]);
         assert_eq!(lex.errors.len(), 3, "{:?}", lex.errors);
         assert_eq!(lex.errors[0].file, "legal_forms.tsv");
         assert_eq!(lex.errors[0].line, 2);

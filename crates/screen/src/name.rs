@@ -40,10 +40,21 @@ impl Word {
         }
     }
 
+    /// What the word counts for when it is matched: generic words little.
     pub fn weight(&self) -> f64 {
         match self.role {
             Role::Distinctive => 1.0,
             Role::Generic(_) => 0.45,
+            Role::Initial => 0.5,
+        }
+    }
+
+    /// What the word counts against when the other name lacks it: a business word on one
+    /// side only ("Holdings", "Sons" vs "Daughters") tells companies apart as much as a
+    /// proper name does.
+    pub fn miss_weight(&self) -> f64 {
+        match self.role {
+            Role::Distinctive | Role::Generic(_) => 1.0,
             Role::Initial => 0.5,
         }
     }
@@ -419,6 +430,15 @@ fn distinctive(t: &Token) -> Word {
     Word::new(t.text.clone(), t.key.clone(), t.script, Role::Distinctive)
 }
 
+/// Whether an annotation names a country ("Thailand", "UK", "Hong Kong").
+fn names_country(text: &str) -> bool {
+    let t = text.trim();
+    dossier_model::country_by_name(t).is_some()
+        || (t.len() == 2
+            && t.chars().all(|c| c.is_ascii_uppercase())
+            && dossier_model::country_by_code(t).is_some())
+}
+
 /// Cuts a trailing ", Santos" / ", port d'Abidjan" / " - Malindi Branch" annotation off an
 /// organisation or vessel name, unless it is the legal form.
 fn strip_tail(current: &str, lex: &Lexicon) -> Option<String> {
@@ -426,15 +446,33 @@ fn strip_tail(current: &str, lex: &Lexicon) -> Option<String> {
     if let Some(pos) = lower.find(" - ").filter(|_| lower.contains("branch")) {
         return Some(current[..pos].to_owned());
     }
-    let comma = current.rfind(',')?;
-    let tail = &current[comma + 1..];
-    let tail_tokens = tokenize(tail);
-    if tail_tokens.is_empty() {
-        return None;
+    // "… c/o Agent, City": what follows "c/o" is someone else's address.
+    for marker in [" c/o ", " care of ", " attn ", " attn: "] {
+        if let Some(pos) = lower.find(marker) {
+            return Some(current[..pos].to_owned());
+        }
     }
-    let keys: Vec<&str> = tail_tokens.iter().map(|t| t.key.as_str()).collect();
+    // The first comma after which more than a legal form follows starts an address or a
+    // port: "Tidewell Process Equipment Inc, 12250 Brevard Ln, Pasadena TX".
+    let mut search = 0;
+    while let Some(off) = current[search..].find(',') {
+        let comma = search + off;
+        let next = current[comma + 1..]
+            .find(',')
+            .map_or(current.len(), |n| comma + 1 + n);
+        if !only_legal_form(&current[comma + 1..next], lex) {
+            return Some(current[..comma].to_owned());
+        }
+        search = comma + 1;
+    }
+    None
+}
+
+/// Whether a piece of a name is nothing but a legal form (and function words).
+fn only_legal_form(text: &str, lex: &Lexicon) -> bool {
+    let tokens = tokenize(text);
+    let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
     let mut i = 0;
-    let mut all_form = true;
     while i < keys.len() {
         let mut found = false;
         for len in (1..=lex.max_len().min(keys.len() - i)).rev() {
@@ -445,15 +483,30 @@ fn strip_tail(current: &str, lex: &Lexicon) -> Option<String> {
             }
         }
         if !found {
-            all_form = false;
-            break;
+            return false;
         }
     }
-    if all_form {
-        None
-    } else {
-        Some(current[..comma].to_owned())
-    }
+    true
+}
+
+/// Drops a voyage number from a vessel name ("HALVERSTONE SPIRIT V.214W").
+fn strip_voyage(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| {
+            let w = w.trim_matches(|c: char| c == ',' || c == ';');
+            let Some(rest) = w.strip_prefix(['V', 'v']) else {
+                return true;
+            };
+            let rest = rest.trim_start_matches('.');
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            let tail = &rest[digits..];
+            !(digits >= 2 && tail.len() <= 1 && tail.chars().all(|c| c.is_ascii_alphabetic()))
+        })
+        .collect();
+    kept.join(" ")
 }
 
 impl Name {
@@ -476,7 +529,17 @@ impl Name {
         variants.push(full);
         if kind != Kind::Person {
             let tail = strip_tail(&current, lex);
-            let core = tail.unwrap_or_else(|| current.clone());
+            let mut core = tail.unwrap_or_else(|| current.clone());
+            if kind == Kind::Vessel {
+                core = strip_voyage(&core);
+            }
+            if kind != Kind::Vessel {
+                // "(Thailand)" marks a subsidiary, not an annotation: a company keeps it.
+                for a in annotations.iter().filter(|a| names_country(a)) {
+                    core.push(' ');
+                    core.push_str(a);
+                }
+            }
             if had_annotations || core != current {
                 let mut stripped = read_variant(&core, kind, lex);
                 stripped.stripped = true;

@@ -32,6 +32,8 @@ pub fn phonetic(s: &str) -> Vec<u8> {
             (b'f', 2)
         } else if rest.starts_with(b"th") {
             (b't', 2)
+        } else if rest.starts_with(b"dh") {
+            (b'd', 2)
         } else if rest.starts_with(b"gh") {
             (b'g', 2)
         } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
@@ -45,9 +47,18 @@ pub fn phonetic(s: &str) -> Vec<u8> {
         } else if rest[0] == b'x' {
             out.push(b'k');
             (b's', 1)
+        } else if rest[0] == b'c' && matches!(rest.get(1), Some(b'e' | b'i' | b'y')) {
+            // Soft c: "Hotincev" (ts), "Cecotti".
+            (b'c', 1)
         } else if rest[0] == b'q' || rest[0] == b'c' {
             (b'k', 1)
         } else if rest[0] == b'y' {
+            (b'i', 1)
+        } else if rest[0] == b'j'
+            && i > 0
+            && rest.get(1).is_some_and(|c| is_vowel(*c) || *c == b'y')
+        {
+            // "Zavjalov", "Werchnjaja": j before a vowel inside a word is y.
             (b'i', 1)
         } else if rest[0] == b'w' {
             (b'v', 1)
@@ -77,9 +88,11 @@ fn substitution(a: u8, b: u8, loose: bool) -> f64 {
     }
     match (x, y) {
         (b'K', b'k') | (b'Z', b'z') | (b'c', b's') => 0.2,
+        (b'C', b'K') => 0.3,
         (b'K', b'h') | (b'S', b's') | (b'C', b'S') | (b'Z', b'j') | (b'j', b'z') => 0.3,
         (b'i', b'j') | (b'C', b'c') | (b'c', b'z') | (b's', b'z') => 0.3,
-        (b'C', b'k') | (b'S', b'Z') | (b'g', b'j') | (b'g', b'k') => 0.45,
+        (b'g', b'k') => 0.3,
+        (b'C', b'k') | (b'S', b'Z') | (b'g', b'j') => 0.45,
         (b'b', b'v') | (b'f', b'v') | (b'b', b'p') | (b'f', b'p') => 0.5,
         (b'd', b't') => 0.5,
         _ => 1.0,
@@ -117,7 +130,14 @@ fn distance(a: &[u8], b: &[u8], loose: bool, limit: f64) -> f64 {
         let a_end = i + 1 == a.len();
         cur[0] = prev[0] + indel(ca, loose, a_end);
         for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + substitution(ca, cb, loose);
+            // A word's last vowel often marks gender or number (Maria / Mario).
+            let last = a_end && j + 1 == b.len() && ca != cb && is_vowel(ca) && is_vowel(cb);
+            let sub = prev[j]
+                + if last && !loose {
+                    0.6
+                } else {
+                    substitution(ca, cb, loose)
+                };
             let del = prev[j + 1] + indel(ca, loose, a_end);
             let ins = cur[j] + indel(cb, loose, j + 1 == b.len());
             cur[j + 1] = sub.min(del).min(ins);
@@ -308,7 +328,8 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
         };
         return consonant_similarity(x, y).max(latin_similarity(text_a, text_b, true) * 0.9);
     }
-    let loose = a.script.loose_vowels() || b.script.loose_vowels() || abjad_a;
+    // Romanisations of other scripts disagree mostly about vowels.
+    let loose = a.script.loose_vowels() || b.script.loose_vowels() || a.script != b.script;
     let sim = if text_a == &*a.text && text_b == &*b.text {
         if text_a == text_b {
             1.0

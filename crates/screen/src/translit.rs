@@ -14,6 +14,8 @@ pub enum Script {
     Latin,
     /// Greek: compared with its endings folded ("Alexandros" ~ "Alexander").
     Greek,
+    /// Cyrillic, Armenian, Georgian: alphabets whose romanisations differ in vowels.
+    Alphabet,
     /// Hebrew, Arabic, Persian, Syriac, Thaana, Thai, Lao, Khmer: vowels mostly unwritten.
     Abjad,
     /// One Chinese character (or kanji), romanised as pinyin.
@@ -60,6 +62,13 @@ pub fn classify(c: char) -> CharClass {
         '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{05F3}' | '\u{05F4}' | '"'
         | '\u{200C}' | '\u{200D}' | '\u{00AD}' | '`' | '\u{0640}' => CharClass::Joiner,
         '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => CharClass::Word(Script::Greek),
+        '\u{0400}'..='\u{052F}' | '\u{0530}'..='\u{058F}' | '\u{10A0}'..='\u{10FF}' => {
+            if c.is_alphabetic() || is_mark(c) {
+                CharClass::Word(Script::Alphabet)
+            } else {
+                CharClass::Separator
+            }
+        }
         '\u{0590}'..='\u{05FF}'
         | '\u{FB1D}'..='\u{FB4F}'
         | '\u{0600}'..='\u{06FF}'
