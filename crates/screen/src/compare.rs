@@ -219,7 +219,7 @@ pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
     } else if a.numbers.len() + b.numbers.len() > 0 && kind != Kind::Person {
         factor(
             "number_on_one_side",
-            0.8,
+            0.75,
             format!("{:?} vs {:?}", a.numbers, b.numbers),
             &mut score,
         );

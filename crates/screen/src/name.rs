@@ -127,8 +127,9 @@ fn marker_at(lower: &str, at: usize) -> Option<usize> {
 
 /// Splits "A (ex B, ex C)" / "A ex B" / "A, f.k.a. B" into the current name, its
 /// annotations (other parenthesised text) and its former names.
-fn split_formers(raw: &str) -> (String, Vec<String>, Vec<String>) {
+fn split_formers(raw: &str) -> Split {
     let mut current = String::new();
+    let mut inline = String::new();
     let mut annotations = Vec::new();
     let mut formers = Vec::new();
     // Parentheses first.
@@ -140,10 +141,12 @@ fn split_formers(raw: &str) -> (String, Vec<String>, Vec<String>) {
             ']'
         };
         current.push_str(&rest[..open]);
+        inline.push_str(&rest[..open]);
         let inner_start = open + 1;
         let Some(close) = rest[inner_start..].find(close_char) else {
             // Unbalanced: read the rest as text.
             current.push_str(&rest[inner_start..]);
+            inline.push_str(&rest[inner_start..]);
             rest = "";
             break;
         };
@@ -155,15 +158,43 @@ fn split_formers(raw: &str) -> (String, Vec<String>, Vec<String>) {
             for part in split_list(&inner[offset + len..]) {
                 formers.push(part);
             }
+            inline.push(' ');
         } else {
             annotations.push(inner.to_owned());
+            inline.push(' ');
+            inline.push_str(inner);
+            inline.push(' ');
         }
         current.push(' ');
         rest = &rest[inner_start + close + 1..];
     }
     current.push_str(rest);
+    inline.push_str(rest);
     // Markers outside parentheses: the first one ends the current name.
-    let lower = current.to_lowercase();
+    let (current, more) = cut_at_marker(current);
+    let (inline, _) = cut_at_marker(inline);
+    formers.extend(more);
+    Split {
+        current,
+        inline,
+        annotations,
+        formers,
+    }
+}
+
+/// A name taken apart: the current name without parenthesised text, the same with the
+/// annotations left in place, the annotations, the former names.
+struct Split {
+    current: String,
+    inline: String,
+    annotations: Vec<String>,
+    formers: Vec<String>,
+}
+
+/// Cuts a name at the first former-name marker outside parentheses ("X ex Y", "X, f.k.a.
+/// Y"), if a name precedes it.
+fn cut_at_marker(text: String) -> (String, Vec<String>) {
+    let lower = text.to_lowercase();
     let mut cut = None;
     for (i, _) in lower.char_indices() {
         if i == 0 {
@@ -175,20 +206,16 @@ fn split_formers(raw: &str) -> (String, Vec<String>, Vec<String>) {
         }
     }
     if let Some((i, len)) = cut {
-        // Only when what precedes is a name (not a lone marker word).
-        let head = current[..i]
+        let head = text[..i]
             .trim()
             .trim_end_matches([',', ';'])
             .trim()
             .to_owned();
         if !head.is_empty() {
-            for part in split_list(&current[i + len..]) {
-                formers.push(part);
-            }
-            current = head;
+            return (head, split_list(&text[i + len..]));
         }
     }
-    (current, annotations, formers)
+    (text, Vec::new())
 }
 
 /// "X, ex Y, 2019" → ["X", "Y"]: splits a list of former names, dropping years and "until
@@ -368,6 +395,17 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
         }
         let t = &tokens[i];
         match matched {
+            Some((len, Class::Legal(_)))
+                if !(i == 0
+                    || i + len == tokens.len()
+                    || legal_at(lex, &keys, i + len)
+                    || v.legal.len() > 0 && i > 0 && legal_ends_at(lex, &keys, i)) =>
+            {
+                // A legal form stands at the start or the end of a name; in the middle
+                // the same letters are a word ("T/B CHAO LE 8").
+                v.words.push(distinctive(t));
+                i += 1;
+            }
             Some((len, class)) => {
                 match class {
                     Class::Legal(f) => v.legal.push(f),
@@ -424,6 +462,17 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
     v.numbers.sort_unstable();
     v.numbers.dedup();
     v
+}
+
+/// Whether a legal form starts at token `i`.
+fn legal_at(lex: &Lexicon, keys: &[&str], i: usize) -> bool {
+    (1..=lex.max_len().min(keys.len().saturating_sub(i)))
+        .any(|len| matches!(lex.lookup(&keys[i..i + len]), Some(Class::Legal(_))))
+}
+
+/// Whether a legal form ends just before token `i`.
+fn legal_ends_at(lex: &Lexicon, keys: &[&str], i: usize) -> bool {
+    (1..=lex.max_len().min(i)).any(|len| matches!(lex.lookup(&keys[i - len..i]), Some(Class::Legal(_))))
 }
 
 fn distinctive(t: &Token) -> Word {
@@ -514,17 +563,22 @@ impl Name {
         let lex = Lexicon::bundled();
         let text = strip_label(raw.trim());
         let mut variants = Vec::new();
-        let (current, annotations, formers) = if kind == Kind::Person {
-            (text.to_owned(), Vec::new(), Vec::new())
+        let Split {
+            current,
+            inline,
+            annotations,
+            formers,
+        } = if kind == Kind::Person {
+            Split {
+                current: text.to_owned(),
+                inline: text.to_owned(),
+                annotations: Vec::new(),
+                formers: Vec::new(),
+            }
         } else {
             split_formers(text)
         };
-        let mut full_text = current.clone();
-        for a in &annotations {
-            full_text.push(' ');
-            full_text.push_str(a);
-        }
-        let full = read_variant(&full_text, kind, lex);
+        let full = read_variant(&inline, kind, lex);
         let had_annotations = !annotations.is_empty();
         variants.push(full);
         if kind != Kind::Person {
@@ -574,25 +628,38 @@ mod tests {
 
     #[test]
     fn former_names_are_split_out() {
-        let (cur, ann, formers) =
-            split_formers("MV Karachi Crescent (ex Mandvi Bay, ex Wanshan Pearl)");
+        let split = |s: &str| {
+            let x = split_formers(s);
+            (x.current, x.annotations, x.formers)
+        };
+        let (cur, ann, formers) = split("MV Karachi Crescent (ex Mandvi Bay, ex Wanshan Pearl)");
         assert_eq!(cur.trim(), "MV Karachi Crescent");
         assert!(ann.is_empty());
         assert_eq!(formers, ["Mandvi Bay", "Wanshan Pearl"]);
-        let (cur, _, formers) = split_formers("Theodosia K (ex-Lindos Harrier until 2019)");
+        let (cur, _, formers) = split("Theodosia K (ex-Lindos Harrier until 2019)");
         assert_eq!(cur.trim(), "Theodosia K");
         assert_eq!(formers, ["Lindos Harrier"]);
-        let (cur, _, formers) =
-            split_formers("BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL");
+        let (cur, _, formers) = split("BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL");
         assert_eq!(cur, "BEIRUT CEDAR TRADING SAL");
         assert_eq!(formers, ["LEBANON CEDAR IMPORT EXPORT SAL"]);
-        let (cur, _, formers) = split_formers("Kalliopi Dawn ex Orion Tanager");
+        let (cur, _, formers) = split("Kalliopi Dawn ex Orion Tanager");
         assert_eq!(cur, "Kalliopi Dawn");
         assert_eq!(formers, ["Orion Tanager"]);
-        let (cur, ann, formers) = split_formers("Exxon Trading (Malta)");
+        let (cur, ann, formers) = split("Exxon Trading (Malta)");
         assert_eq!(cur.trim(), "Exxon Trading");
         assert_eq!(ann, ["Malta"]);
         assert!(formers.is_empty());
+        assert_eq!(split_formers("Msasani Fisheries (T) Ltd").inline.split_whitespace().collect::<Vec<_>>(), ["Msasani", "Fisheries", "T", "Ltd"]);
+    }
+
+    #[test]
+    fn legal_forms_stand_at_the_edges() {
+        let name = Name::parse("T/B CHAO LE 8, Sihanoukville", Kind::Vessel);
+        assert!(name.variants[0].legal.is_empty());
+        let name = Name::parse("ChAO Zhitomirskiy Kafelnyi Zavod", Kind::Organization);
+        assert_eq!(name.variants[0].legal.len(), 1);
+        let name = Name::parse("Spedycja Wisłoujście Sp. z o.o. Sp. k.", Kind::Organization);
+        assert_eq!(name.variants[0].legal.len(), 2);
     }
 
     #[test]

@@ -100,7 +100,10 @@ fn substitution(a: u8, b: u8, loose: bool) -> f64 {
 }
 
 fn indel(c: u8, loose: bool, at_end: bool) -> f64 {
-    if is_vowel(c) {
+    if c == b'e' && at_end {
+        // A silent final e: "Azure" / "Azur", "Shamjee" / "Shamji".
+        0.3
+    } else if is_vowel(c) {
         if loose {
             0.2
         } else {
