@@ -105,6 +105,8 @@ pub struct Index {
     /// Key → range of `postings` (start, length): one allocation for all lists.
     keys: FxHashMap<u64, (u32, u32)>,
     postings: Vec<u32>,
+    /// Normalised identifier value → names of the records that carry it.
+    identifiers: FxHashMap<String, Vec<u32>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -189,8 +191,16 @@ impl Index {
     pub fn build(records: Vec<Record>) -> Index {
         let mut entries = Vec::new();
         let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (r, record) in records.iter().enumerate() {
             let mut seen = FxHashSet::default();
+            let first_entry = entries.len() as u32;
+            for (_, value) in &record.identifiers {
+                let v = normalise_id(value);
+                if v.len() >= 4 {
+                    identifiers.entry(v).or_default().push(first_entry);
+                }
+            }
             for n in &record.names {
                 if !seen.insert(n.text.as_str()) {
                     continue;
@@ -221,11 +231,17 @@ impl Index {
             keys.insert(key, (start, postings.len() as u32 - start));
         }
         keys.shrink_to_fit();
+        // Records without names have no entry: their identifiers point nowhere.
+        identifiers.retain(|_, list| {
+            list.retain(|e| (*e as usize) < entries.len());
+            !list.is_empty()
+        });
         Index {
             records,
             entries,
             keys,
             postings,
+            identifiers,
         }
     }
 
@@ -278,7 +294,14 @@ impl Index {
     pub fn screen_all(&self, query: &Query) -> Vec<Hit> {
         let qname = Name::parse(&query.name, query.kind);
         let mut best: FxHashMap<u32, (NameMatch, bool)> = FxHashMap::default();
-        for e in self.candidates(&qname, 60.max(query.limit * 4)) {
+        let mut candidates = self.candidates(&qname, 60.max(query.limit * 4));
+        // Records carrying a queried identifier are candidates whatever their names.
+        for (_, value) in &query.identifiers {
+            if let Some(list) = self.identifiers.get(&normalise_id(value)) {
+                candidates.extend(list.iter().copied());
+            }
+        }
+        for e in candidates {
             let entry = &self.entries[e as usize];
             let record = &self.records[entry.record as usize];
             if !query.kind.admits(record.kind) {
@@ -373,7 +396,7 @@ impl Index {
                 continue;
             }
             let same = record.identifiers.iter().find(|(s, rv)| {
-                normalise_id(rv) == v && scheme.as_deref().is_none_or(|q| q.eq_ignore_ascii_case(s))
+                normalise_id(rv) == v && scheme.as_deref().is_none_or(|q| scheme_is(s, q))
             });
             if let Some((s, rv)) = same {
                 score = 1.0;
@@ -383,11 +406,7 @@ impl Index {
                     detail: format!("{s} {rv}"),
                 });
             } else if let Some(q) = scheme {
-                if let Some((s, rv)) = record
-                    .identifiers
-                    .iter()
-                    .find(|(s, _)| s.eq_ignore_ascii_case(q))
-                {
+                if let Some((s, rv)) = record.identifiers.iter().find(|(s, _)| scheme_is(s, q)) {
                     score -= 0.2;
                     features.push(Feature {
                         name: "identifier_mismatch",
@@ -409,6 +428,16 @@ impl Index {
             listings: record.listings.clone(),
         }
     }
+}
+
+/// Whether a record's identifier scheme is the one a query names: "imo" is
+/// "vessel-registration-identification-imo", "passport" is "passport-number".
+fn scheme_is(scheme: &str, asked: &str) -> bool {
+    let (s, a) = (
+        scheme.to_ascii_lowercase(),
+        asked.trim().to_ascii_lowercase(),
+    );
+    s == a || !a.is_empty() && s.split(['-', '_', ' ', ':']).any(|part| part == a)
 }
 
 /// Compares a queried birth date with a record's: the same day, the same year, or apart.

@@ -472,7 +472,8 @@ fn legal_at(lex: &Lexicon, keys: &[&str], i: usize) -> bool {
 
 /// Whether a legal form ends just before token `i`.
 fn legal_ends_at(lex: &Lexicon, keys: &[&str], i: usize) -> bool {
-    (1..=lex.max_len().min(i)).any(|len| matches!(lex.lookup(&keys[i - len..i]), Some(Class::Legal(_))))
+    (1..=lex.max_len().min(i))
+        .any(|len| matches!(lex.lookup(&keys[i - len..i]), Some(Class::Legal(_))))
 }
 
 fn distinctive(t: &Token) -> Word {
@@ -639,7 +640,8 @@ mod tests {
         let (cur, _, formers) = split("Theodosia K (ex-Lindos Harrier until 2019)");
         assert_eq!(cur.trim(), "Theodosia K");
         assert_eq!(formers, ["Lindos Harrier"]);
-        let (cur, _, formers) = split("BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL");
+        let (cur, _, formers) =
+            split("BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL");
         assert_eq!(cur, "BEIRUT CEDAR TRADING SAL");
         assert_eq!(formers, ["LEBANON CEDAR IMPORT EXPORT SAL"]);
         let (cur, _, formers) = split("Kalliopi Dawn ex Orion Tanager");
@@ -649,7 +651,13 @@ mod tests {
         assert_eq!(cur.trim(), "Exxon Trading");
         assert_eq!(ann, ["Malta"]);
         assert!(formers.is_empty());
-        assert_eq!(split_formers("Msasani Fisheries (T) Ltd").inline.split_whitespace().collect::<Vec<_>>(), ["Msasani", "Fisheries", "T", "Ltd"]);
+        assert_eq!(
+            split_formers("Msasani Fisheries (T) Ltd")
+                .inline
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Msasani", "Fisheries", "T", "Ltd"]
+        );
     }
 
     #[test]

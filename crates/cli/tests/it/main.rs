@@ -697,6 +697,17 @@ fn screen_finds_listed_people_and_actors_with_their_context() {
         text.contains("KIM, Jong Un") && text.contains("why:") && text.contains("record 20157"),
         "{text}"
     );
+    // An identifier on record decides, whatever the name.
+    let by_id = env.json(&[
+        "screen",
+        "Sea Star",
+        "--id",
+        "imo:9187629",
+        "--kind",
+        "vessel",
+    ]);
+    assert_eq!(by_id[0]["caption"], "ARTAVIL", "{by_id:#}");
+    assert_eq!(by_id[0]["features"][0]["name"], "identifier_match");
     let none = env.ok(&["screen", "Qwxz Plorbinsky"]);
     assert!(none.contains("no match"), "{none}");
 }
