@@ -22,10 +22,10 @@ fn words(s: &str) -> HashSet<String> {
         .collect()
 }
 
-/// rapidfuzz's `ratio`: 1 - InDel distance / total length, on lowercased strings.
+/// rapidfuzz's `ratio` without a processor: 1 - InDel distance / total length.
 fn indel_ratio(a: &str, b: &str) -> f64 {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }

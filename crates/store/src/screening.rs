@@ -25,6 +25,17 @@ const PREDICATES: &[&str] = &[
     "sanction_program",
 ];
 
+/// Identifier schemes that are a list's own record ids.
+const LIST_ID_SCHEMES: &[&str] = &[
+    "us-ofac-sdn",
+    "us-ofac-consolidated",
+    "un-sc",
+    "gb-fcdo",
+    "gb-ofsi-group",
+    "us-csl-entity-number",
+    "opensanctions",
+];
+
 fn kind_of(value: &str) -> Option<Kind> {
     Some(match value {
         "person" => Kind::Person,
@@ -148,10 +159,13 @@ impl Store {
                 let Some(source) = by_num.get(num) else {
                     continue;
                 };
-                let record_id = b
-                    .ids_by_source
-                    .iter()
-                    .find(|(n, _, _)| n == num)
+                // The list's own record id: its scheme names the list; else the first id
+                // the list gives.
+                let own = |scheme: &str| LIST_ID_SCHEMES.contains(&scheme);
+                let from_source = || b.ids_by_source.iter().filter(|(n, _, _)| n == num);
+                let record_id = from_source()
+                    .find(|(_, s, _)| own(s))
+                    .or_else(|| from_source().next())
                     .map(|(_, _, v)| v.clone());
                 let mut programs: Vec<String> = b
                     .programs
