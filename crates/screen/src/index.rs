@@ -131,6 +131,17 @@ fn hash_key(prefix: u8, key: &[u8]) -> u64 {
 
 /// The index keys of one reading of a name.
 fn variant_keys(v: &Variant, out: &mut Vec<u64>) {
+    // The whole reading, so a short or common name still finds itself first.
+    let mut whole: Vec<u8> = Vec::new();
+    for w in &v.words {
+        whole.extend_from_slice(&w.phon);
+        whole.push(b' ');
+    }
+    for n in &v.numbers {
+        whole.extend_from_slice(n.to_string().as_bytes());
+        whole.push(b' ');
+    }
+    out.push(hash_key(b'x', &whole));
     let words: Vec<_> = v.words.iter().filter(|w| w.role != Role::Initial).collect();
     let any_distinctive = words.iter().any(|w| w.role == Role::Distinctive);
     for (i, w) in words.iter().enumerate() {

@@ -32,8 +32,10 @@ pub enum Class {
     Stop,
     /// A title or honorific before a person's name.
     Title,
-    /// A vessel prefix ("MV", "M/T") or the word before a hull number ("No.").
+    /// A vessel prefix ("MV", "M/T").
     Vessel,
+    /// The word before a number ("No.", "Nr."): dropped.
+    NumberWord,
     /// A number word.
     Number(u32),
 }
@@ -154,6 +156,7 @@ impl Lexicon {
                         }
                         "stop" => Class::Stop,
                         "title" => Class::Title,
+                        "vessel" if cols[0].trim() == "no" => Class::NumberWord,
                         "vessel" => Class::Vessel,
                         "number" => match cols[0].trim().parse::<u32>() {
                             Ok(n) => Class::Number(n),

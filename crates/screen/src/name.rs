@@ -384,6 +384,8 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
     let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
     let mut i = 0;
     let max = lex.max_len();
+    // A company name's leading "MS" or "MT" is initials, not a vessel prefix.
+    let has_legal = (1..tokens.len()).any(|j| legal_at(lex, &keys, j));
     while i < tokens.len() {
         let mut matched = None;
         let longest = max.min(tokens.len() - i);
@@ -406,6 +408,20 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
                 v.words.push(distinctive(t));
                 i += 1;
             }
+            Some((len, Class::Vessel))
+                if has_legal
+                    || !(i == 0
+                        && tokens
+                            .get(i + len)
+                            .is_none_or(|next| next.text.chars().count() > 1)) =>
+            {
+                // A vessel prefix opens a name and is followed by a word ("M.T.T." is
+                // initials).
+                for t in &tokens[i..i + len] {
+                    v.words.push(distinctive(t));
+                }
+                i += len;
+            }
             Some((len, class)) => {
                 match class {
                     Class::Legal(f) => v.legal.push(f),
@@ -426,6 +442,7 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
                         }
                     }
                     Class::Vessel => v.vessel_marker = true,
+                    Class::NumberWord => {}
                     Class::Number(n) => v.numbers.push(n),
                 }
                 i += len;

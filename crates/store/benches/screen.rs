@@ -144,6 +144,19 @@ fn main() {
         read_time,
         t.elapsed()
     );
+    if std::env::var_os("SHOW_MISSES").is_some() {
+        let mut shown = 0;
+        for r in &records {
+            for n in &r.names {
+                let mut q = Query::new(n.text.clone());
+                q.kind = r.kind;
+                if shown < 40 && !index.screen(&q).iter().any(|h| h.id == r.id) {
+                    println!("  not found by its own name: {:?} ({:?})", n.text, r.kind);
+                    shown += 1;
+                }
+            }
+        }
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let exact: Vec<(String, Kind)> = records
         .iter()
