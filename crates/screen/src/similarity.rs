@@ -36,6 +36,11 @@ pub fn phonetic(s: &str) -> Vec<u8> {
             (b'd', 2)
         } else if rest.starts_with(b"gh") {
             (b'g', 2)
+        } else if rest.starts_with(b"aye")
+            || (rest.starts_with(b"ay") && !rest.get(2).is_some_and(|c| is_vowel(*c)))
+        {
+            // "Nay", "Aye", "Myay": the Burmese-style spelling of e.
+            (b'e', if rest.starts_with(b"aye") { 3 } else { 2 })
         } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
             (b'u', 2)
         } else if rest.starts_with(b"ee") {
@@ -85,6 +90,16 @@ fn substitution(a: u8, b: u8, loose: bool) -> f64 {
     let (x, y) = if a < b { (a, b) } else { (b, a) };
     if is_vowel(x) && is_vowel(y) {
         return if loose { 0.15 } else { 0.35 };
+    }
+    if loose
+        && matches!(
+            (x, y),
+            (b'd', b't') | (b'g', b'k') | (b'b', b'p') | (b's', b'z')
+        )
+    {
+        // Voicing inside words differs from the letters written (Burmese "ရတနာ" is
+        // "Yadana").
+        return 0.15;
     }
     match (x, y) {
         (b'K', b'k') | (b'Z', b'z') | (b'c', b's') => 0.2,
