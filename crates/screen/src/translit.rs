@@ -128,6 +128,17 @@ pub fn romanise(token: &str, script: Script) -> String {
     let raw = match script {
         Script::Hangul => hangul(token),
         Script::Burmese => burmese_syllable(token),
+        Script::Abjad => token
+            .chars()
+            .map(|c| match c {
+                // Hebrew letters whose usual Latin spelling the letter tables miss: het
+                // (ch, kh, h), bet (b, v: a consonant), vav (v, o, u: often a vowel).
+                'ח' => "kh".to_owned(),
+                'ב' => "b".to_owned(),
+                'ו' => "w".to_owned(),
+                c => any_ascii::any_ascii(&c.to_string()),
+            })
+            .collect(),
         _ => any_ascii::any_ascii(token),
     };
     raw.chars()
