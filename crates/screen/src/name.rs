@@ -401,7 +401,7 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
                 if !(i == 0
                     || i + len == tokens.len()
                     || legal_at(lex, &keys, i + len)
-                    || v.legal.len() > 0 && i > 0 && legal_ends_at(lex, &keys, i)) =>
+                    || !v.legal.is_empty() && i > 0 && legal_ends_at(lex, &keys, i)) =>
             {
                 // A legal form stands at the start or the end of a name; in the middle
                 // the same letters are a word ("T/B CHAO LE 8").

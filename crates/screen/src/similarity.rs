@@ -367,39 +367,6 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
     sim
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn romanisation_variants_are_alike() {
-        assert!(latin_similarity("levitsky", "levitskiy", false) > 0.95);
-        assert!(latin_similarity("khoury", "khouri", false) > 0.95);
-        assert!(latin_similarity("kipkorir", "kipkorrir", false) > 0.95);
-        assert!(latin_similarity("zhelvinsky", "jelvinskiy", false) > 0.9);
-        assert!(latin_similarity("zavyalov", "zavjalov", false) > 0.9);
-        assert!(latin_similarity("abdalla", "abdulla", false) > 0.9);
-    }
-
-    #[test]
-    fn other_consonants_are_not() {
-        assert!(latin_similarity("wanjiru", "wanjiku", false) < 0.8);
-        assert!(latin_similarity("lixing", "lixin", false) < 0.8);
-        assert!(latin_similarity("mining", "dining", false) < 0.8);
-        assert!(latin_similarity("traore", "toure", false) < 0.8);
-    }
-
-    #[test]
-    fn abjad_words_match_by_consonants() {
-        assert!(consonant_similarity("mhmd", "mohamed") > 0.9);
-        assert!(consonant_similarity("dvd", "david") > 0.9);
-        assert!(consonant_similarity("msh", "moshe") > 0.85);
-        assert!(consonant_similarity("tsfryrym", "zafririm") > 0.9);
-        assert!(consonant_similarity("hdr", "cheder") < 0.8);
-        assert!(consonant_similarity("rymvn", "limon") < 0.8);
-    }
-}
-
 /// The phonetic key of a Latin word (for the index).
 pub fn phonetic_key(s: &str) -> Vec<u8> {
     phonetic(s)
@@ -432,4 +399,37 @@ pub fn consonant_key(s: &str, abjad: bool) -> Vec<Vec<u8>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn romanisation_variants_are_alike() {
+        assert!(latin_similarity("levitsky", "levitskiy", false) > 0.95);
+        assert!(latin_similarity("khoury", "khouri", false) > 0.95);
+        assert!(latin_similarity("kipkorir", "kipkorrir", false) > 0.95);
+        assert!(latin_similarity("zhelvinsky", "jelvinskiy", false) > 0.9);
+        assert!(latin_similarity("zavyalov", "zavjalov", false) > 0.9);
+        assert!(latin_similarity("abdalla", "abdulla", false) > 0.9);
+    }
+
+    #[test]
+    fn other_consonants_are_not() {
+        assert!(latin_similarity("wanjiru", "wanjiku", false) < 0.8);
+        assert!(latin_similarity("lixing", "lixin", false) < 0.8);
+        assert!(latin_similarity("mining", "dining", false) < 0.8);
+        assert!(latin_similarity("traore", "toure", false) < 0.8);
+    }
+
+    #[test]
+    fn abjad_words_match_by_consonants() {
+        assert!(consonant_similarity("mhmd", "mohamed") > 0.9);
+        assert!(consonant_similarity("dvd", "david") > 0.9);
+        assert!(consonant_similarity("msh", "moshe") > 0.85);
+        assert!(consonant_similarity("tsfryrym", "zafririm") > 0.9);
+        assert!(consonant_similarity("hdr", "cheder") < 0.8);
+        assert!(consonant_similarity("rymvn", "limon") < 0.8);
+    }
 }

@@ -111,7 +111,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     };
     for c in lowered.chars() {
         let class = classify(c);
-        if class != CharClass::Burmese && !(class == CharClass::Joiner && !burmese.is_empty()) {
+        if class != CharClass::Burmese && (class != CharClass::Joiner || burmese.is_empty()) {
             flush_burmese(&mut b, &mut burmese);
         }
         if class != CharClass::Hangul {

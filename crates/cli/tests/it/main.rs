@@ -667,9 +667,9 @@ fn screen_finds_listed_people_and_actors_with_their_context() {
         .as_str()
         .unwrap_or("")
         .contains("Foreign Assets Control"));
-    assert!(!first["name"]["features"]
+    assert!(first["name"]["features"]
         .as_array()
-        .map_or(true, Vec::is_empty));
+        .is_some_and(|a| !a.is_empty()));
     // A threat actor by a vendor's alias: the hit carries its linked records and relations.
     let hits = env.json(&["screen", "Zirconium"]);
     let actor = hits
@@ -683,7 +683,7 @@ fn screen_finds_listed_people_and_actors_with_their_context() {
         })
         .unwrap_or_else(|| panic!("no APT31 record in {hits:#}"));
     assert!(
-        !actor["relations"].as_array().map_or(true, Vec::is_empty),
+        actor["relations"].as_array().is_some_and(|a| !a.is_empty()),
         "{actor:#}"
     );
     // A kind filter leaves out what is not of that kind.
@@ -778,7 +778,7 @@ fn compare_explains_one_pair_and_scores_a_pairs_file_in_order() {
         "organization",
     ]);
     assert_eq!(same["matched"], true, "{same:#}");
-    assert!(!same["features"].as_array().map_or(true, Vec::is_empty));
+    assert!(same["features"].as_array().is_some_and(|a| !a.is_empty()));
     let other = env.json(&["compare", "Sino Iron I", "Sino Iron II"]);
     assert_eq!(other["matched"], false, "{other:#}");
     let pairs = env.dir.path().join("pairs.csv");
