@@ -175,9 +175,18 @@ fn shared_name_pairs() {
         "cross-script",
         &cross_script(&dir.join("cross_script_pairs.csv")),
     );
-    // Floors well above nomenklatura logic-v2 on the same pairs (lot 1 F1 0.57, lot 2
-    // recall 0.00, cross-script recall 0.55); the goals are in the README.
-    assert!(lot1.2 >= 0.75, "lot 1 F1 {:.3}", lot1.2);
-    assert!(lot2.1 >= 0.6, "lot 2 recall {:.3}", lot2.1);
-    assert!(cross.1 >= 0.7, "cross-script recall {:.3}", cross.1);
+    // The goals: lot 1 F1 >= 0.85; recall >= 0.80 at precision >= 0.90 on lot 2 and on the
+    // cross-script pairs. nomenklatura logic-v2 on the same pairs at 0.8: lot 1 F1 0.57,
+    // lot 2 recall 0.00, cross-script recall 0.55 (bench/screen_vs_nomenklatura.sh).
+    assert!(lot1.2 >= 0.85, "lot 1 F1 {:.3}", lot1.2);
+    assert!(
+        lot2.3 >= 0.8,
+        "lot 2 recall at precision >= 0.90: {:.3}",
+        lot2.3
+    );
+    assert!(
+        cross.3 >= 0.8,
+        "cross-script recall at precision >= 0.90: {:.3}",
+        cross.3
+    );
 }
