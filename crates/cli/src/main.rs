@@ -7,6 +7,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bundled;
 mod inputs;
+mod iocs;
 mod render;
 mod screening;
 mod update;
@@ -138,6 +139,15 @@ enum Command {
         /// Where to write the scored pairs [default: standard output]
         #[arg(long, requires = "pairs")]
         output: Option<PathBuf>,
+    },
+    /// Indicators of a text (URLs, domains, IPs, hashes, CVE and ATT&CK ids, crypto
+    /// addresses, files, paths, registry keys) as JSON lines, refanged, with their spans
+    Iocs {
+        /// A text file, or `-` for standard input
+        input: PathBuf,
+        /// Leave out benign look-alikes (reference domains, resolvers, private ranges…)
+        #[arg(long)]
+        hide_benign: bool,
     },
     /// Record that two entities are the same (an analyst's link)
     Link {
@@ -510,6 +520,17 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             } else {
                 print!("{}", screening::render_comparison(a, b, &result));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Iocs { input, hide_benign } => {
+            let mut reader = screening::open_input(input)?;
+            let mut out = std::io::stdout().lock();
+            iocs::stream(
+                &mut reader,
+                &input.display().to_string(),
+                &mut out,
+                *hide_benign,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Update { lists, mirror } => {

@@ -1,0 +1,8 @@
+//! Reading texts: indicators of compromise (refanged, normalised, benign look-alikes
+//! marked, every finding with its span). Pure: text in, findings out.
+
+pub mod indicators;
+pub mod refang;
+pub mod warninglist;
+
+pub use indicators::{indicators, Indicator, Kind};
