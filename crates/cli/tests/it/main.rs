@@ -808,3 +808,53 @@ fn compare_explains_one_pair_and_scores_a_pairs_file_in_order() {
         "{err}"
     );
 }
+
+#[test]
+fn iocs_streams_json_lines_and_refuses_non_text() {
+    let env = Env::new();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extract/tests/data/advisory.txt");
+    let out = env.ok(&["iocs", &fixture.display().to_string()]);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let text = std::fs::read_to_string(&fixture).unwrap_or_else(|e| panic!("{e}"));
+    assert!(lines
+        .iter()
+        .any(|l| l["kind"] == "url" && l["defanged"] == true));
+    for l in &lines {
+        let (s, e) = (
+            l["start"].as_u64().unwrap_or(0) as usize,
+            l["end"].as_u64().unwrap_or(0) as usize,
+        );
+        assert_eq!(&text[s..e], l["raw"].as_str().unwrap_or(""), "{l}");
+    }
+    assert!(lines
+        .iter()
+        .any(|l| l["value"] == "8.8.8.8" && l["suppressed"].is_string()));
+    let hidden = env.ok(&["iocs", "--hide-benign", &fixture.display().to_string()]);
+    assert!(!hidden.contains("\"8.8.8.8\""));
+    // Standard input, read in blocks, gives the same as the file.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["iocs", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("no stdin"));
+        stdin
+            .write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let piped = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), out);
+    // Bytes that are not UTF-8 are refused with their offset.
+    let bad = env.dir.path().join("bad.txt");
+    std::fs::write(&bad, b"ok 1.2.3.4\n\xff\xfe broken").unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["iocs", &bad.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.txt") && err.contains("byte 11"), "{err}");
+}
