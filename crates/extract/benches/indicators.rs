@@ -8,19 +8,31 @@ use std::time::Instant;
 
 fn texts() -> Vec<(String, Vec<String>)> {
     let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(std::path::PathBuf::from) else {
-        let fixture = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/advisory.txt"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let fixture = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/advisory.txt"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
         return vec![("fixture advisory".into(), vec![fixture])];
     };
     let mut advisories = Vec::new();
     let dir = root.join("advisories-text");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten().map(|e| e.path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     names.sort();
     for p in names {
-        advisories.push(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())));
+        advisories
+            .push(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())));
     }
     let path = root.join("tram/tram2_annotated_reports.jsonl.gz");
-    let out = std::process::Command::new("gzip").arg("-dc").arg(&path).output().unwrap_or_else(|e| panic!("gzip: {e}"));
+    let out = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("gzip: {e}"));
     let mut reports = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
@@ -28,7 +40,10 @@ fn texts() -> Vec<(String, Vec<String>)> {
             reports.push(s.to_owned());
         }
     }
-    vec![("CISA advisories (3)".into(), advisories), ("TRAM reports (151)".into(), reports)]
+    vec![
+        ("CISA advisories (3)".into(), advisories),
+        ("TRAM reports (151)".into(), reports),
+    ]
 }
 
 fn main() {

@@ -88,7 +88,7 @@ pub struct Indicator {
     pub suppressed: Option<&'static str>,
 }
 
-const FILE_EXTENSIONS: &str = "exe|dll|sys|drv|bat|cmd|ps1|psm1|psd1|vbs|vbe|js|jse|wsf|wsh|hta|scr|pif|cpl|msi|msp|msc|lnk|jar|class|apk|ipa|elf|bin|so|dylib|py|pyc|pyw|sh|pl|rb|php|asp|aspx|ashx|jsp|jspx|war|cgi|doc|docx|docm|dot|dotm|xls|xlsx|xlsm|xlsb|ppt|pptx|pptm|rtf|pdf|one|zip|rar|7z|gz|tgz|tar|bz2|xz|cab|iso|img|vhd|vhdx|dat|tmp|log|txt|csv|json|xml|ini|cfg|conf|db|sqlite|key|pem|crt|cer|pfx|ocx|inf|reg|dmp|eml|msg|html|htm|svg|lock|dmg|pkg|deb|rpm";
+const FILE_EXTENSIONS: &str = "jpg|jpeg|png|gif|bmp|ico|yml|yaml|cmdline|toml|plist|bak|exe|dll|sys|drv|bat|cmd|ps1|psm1|psd1|vbs|vbe|js|jse|wsf|wsh|hta|scr|pif|cpl|msi|msp|msc|lnk|jar|class|apk|ipa|elf|bin|so|dylib|py|pyc|pyw|sh|pl|rb|php|asp|aspx|ashx|jsp|jspx|war|cgi|doc|docx|docm|dot|dotm|xls|xlsx|xlsm|xlsb|ppt|pptx|pptm|rtf|pdf|one|zip|rar|7z|gz|tgz|tar|bz2|xz|cab|iso|img|vhd|vhdx|dat|tmp|log|txt|csv|json|xml|ini|cfg|conf|db|sqlite|key|pem|crt|cer|pfx|ocx|inf|reg|dmp|eml|msg|html|htm|svg|lock|dmg|pkg|deb|rpm";
 
 fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -192,7 +192,12 @@ fn bech32_check(s: &str) -> bool {
 /// Lowercases the scheme and host of a URL.
 fn normalise_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+        let host_end = url.find(['/', '?', '#']).unwrap_or(url.len());
+        return format!(
+            "{}{}",
+            url[..host_end].to_ascii_lowercase(),
+            &url[host_end..]
+        );
     };
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     format!(
@@ -540,7 +545,38 @@ pub fn indicators(text: &str) -> Vec<Indicator> {
                 if v.split('.').all(|l| l.len() < 2) || v.len() < 4 {
                     continue;
                 }
-                (Kind::Domain, v.clone(), benign_domain(&v))
+                // "www.example.com/path": a URL written without its scheme.
+                if end < bytes.len() && bytes[end] == b'/' {
+                    let rest = &t[end..];
+                    let stop = rest
+                        .find(|c: char| {
+                            c.is_whitespace()
+                                || matches!(
+                                    c,
+                                    '<' | '>'
+                                        | '"'
+                                        | '\''
+                                        | '`'
+                                        | '{'
+                                        | '}'
+                                        | '|'
+                                        | '^'
+                                        | '['
+                                        | ']'
+                                )
+                        })
+                        .unwrap_or(rest.len());
+                    let url = trim_trailing(&t[start..end + stop]);
+                    if url.len() > value.len() + 1 {
+                        end = start + url.len();
+                        let host = v.clone();
+                        (Kind::Url, normalise_url(url), benign_domain(&host))
+                    } else {
+                        (Kind::Domain, v.clone(), benign_domain(&v))
+                    }
+                } else {
+                    (Kind::Domain, v.clone(), benign_domain(&v))
+                }
             }
         };
         let (os, oe) = (refanged.original(start), refanged.original_end(end));

@@ -43,7 +43,11 @@ impl Score {
     }
     fn f1(&self) -> f64 {
         let (p, r) = (self.p(), self.r());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -65,15 +69,21 @@ fn shared_gold_indicators() {
     let mut by_kind: BTreeMap<String, Score> = BTreeMap::new();
     let mut misses = Vec::new();
     for f in &files {
-        let gold: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let gold: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f).unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let text = document(&root, gold["document"].as_str().unwrap_or_default());
         let pairs = |key: &str| -> BTreeSet<(String, String)> {
             gold[key]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|i| (i["kind"].as_str().unwrap_or("").to_owned(), i["value"].as_str().unwrap_or("").to_owned()))
+                .map(|i| {
+                    (
+                        i["kind"].as_str().unwrap_or("").to_owned(),
+                        i["value"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
                 .collect()
         };
         let expected = pairs("indicators");
@@ -113,9 +123,24 @@ fn shared_gold_indicators() {
         total.fn_ += s.fn_;
     }
     for (k, s) in &by_kind {
-        println!("  {k}: TP {} FP {} FN {}; P {:.3} R {:.3}", s.tp, s.fp, s.fn_, s.p(), s.r());
+        println!(
+            "  {k}: TP {} FP {} FN {}; P {:.3} R {:.3}",
+            s.tp,
+            s.fp,
+            s.fn_,
+            s.p(),
+            s.r()
+        );
     }
-    println!("all: TP {} FP {} FN {}; P {:.3} R {:.3} F1 {:.3}", total.tp, total.fp, total.fn_, total.p(), total.r(), total.f1());
+    println!(
+        "all: TP {} FP {} FN {}; P {:.3} R {:.3} F1 {:.3}",
+        total.tp,
+        total.fp,
+        total.fn_,
+        total.p(),
+        total.r(),
+        total.f1()
+    );
     if std::env::var_os("SHOW_MISSES").is_some() {
         for m in &misses {
             println!("  {m}");
