@@ -1,6 +1,7 @@
 //! Reading texts: indicators of compromise (refanged, normalised, benign look-alikes
 //! marked, every finding with its span). Pure: text in, findings out.
 
+pub mod dates;
 pub mod indicators;
 pub mod refang;
 pub mod warninglist;
