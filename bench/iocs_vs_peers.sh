@@ -73,6 +73,7 @@ fi
 
 work=${BENCH_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/dossier-iocs-bench.XXXXXX")}
 mkdir -p "$work"
+work=$(cd "$work" && pwd)
 echo "work dir: $work" >&2
 
 if [ "${SKIP_DOSSIER:-0}" = 1 ]; then
