@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod indicators;
+pub mod mentions;
 pub mod refang;
 pub mod warninglist;
 
