@@ -5,6 +5,7 @@
 //! (or the newest published by an as-of date), filtered by the reader's TLP clearance.
 
 mod diff;
+mod gazetteer;
 mod import;
 mod resolve;
 mod schema;

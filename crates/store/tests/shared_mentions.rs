@@ -1,0 +1,125 @@
+//! Entity mentions on the AnnoCTR test split (`../shared/data/cti-ner/annoctr`): the
+//! gazetteer is every name and alias of the bundled MITRE ATT&CK and MISP galaxies; the
+//! types compared are the ones dossier models (MALWARE, TOOL, GROUP). Entity-level
+//! precision and recall on exact token spans. Runs only with DOSSIER_SHARED_DATA.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use dossier_extract::mentions::Gazetteer;
+use dossier_ingest::{read, ReadOptions};
+use dossier_store::{ReadFilter, Store};
+
+fn kind_to_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "malware" => "MALWARE",
+        "tool" => "TOOL",
+        "threat_actor" => "GROUP",
+        _ => return None,
+    })
+}
+
+#[test]
+fn shared_annoctr_mentions() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        eprintln!("DOSSIER_SHARED_DATA not set: skipped");
+        return;
+    };
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let mut store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    for rel in [
+        "mitre-attack/enterprise-attack-v18.1.jsonl.gz",
+        "misp-galaxy/threat-actor.json.gz",
+        "misp-galaxy/microsoft-activity-group.json.gz",
+        "misp-galaxy/producer.json.gz",
+        "misp-galaxy/country.json.gz",
+    ] {
+        let bytes = std::fs::read(data.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let batch =
+            read(rel, &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        store
+            .import(&batch, "2026-01-01T00:00:00Z")
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    }
+    let names = store
+        .gazetteer_names(ReadFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let gazetteer = Gazetteer::new(
+        names
+            .into_iter()
+            .filter(|n| kind_to_label(&n.kind).is_some()),
+    );
+    let path = root.join("cti-ner/annoctr/ner_bio_test.bio.gz");
+    let out = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let wanted = ["MALWARE", "TOOL", "GROUP"];
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut sentence: Vec<(String, String)> = Vec::new();
+    let mut flush = |sentence: &mut Vec<(String, String)>| {
+        if sentence.is_empty() {
+            return;
+        }
+        // Gold spans (token ranges) of the wanted types.
+        let mut gold = BTreeSet::new();
+        let mut i = 0;
+        while i < sentence.len() {
+            if let Some(ty) = sentence[i]
+                .1
+                .strip_prefix("B-")
+                .filter(|t| wanted.contains(t))
+            {
+                let mut j = i + 1;
+                while j < sentence.len() && sentence[j].1 == format!("I-{ty}") {
+                    j += 1;
+                }
+                gold.insert((i, j, ty.to_owned()));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        // The sentence as text, with each token's byte range.
+        let mut joined = String::new();
+        let mut ranges = Vec::new();
+        for (tok, _) in sentence.iter() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            ranges.push((joined.len(), joined.len() + tok.len()));
+            joined.push_str(tok);
+        }
+        let mut found = BTreeSet::new();
+        for m in gazetteer.mentions(&joined) {
+            let first = ranges.iter().position(|r| r.0 == m.start);
+            let last = ranges.iter().position(|r| r.1 == m.end);
+            let (Some(a), Some(b)) = (first, last) else {
+                continue;
+            };
+            let Some(label) = m.candidates.first().and_then(|c| kind_to_label(&c.kind)) else {
+                continue;
+            };
+            found.insert((a, b + 1, label.to_owned()));
+        }
+        tp += found.intersection(&gold).count();
+        fp += found.difference(&gold).count();
+        fn_ += gold.difference(&found).count();
+        sentence.clear();
+    };
+    for line in text.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 7 || cols[0] == "<DOCSTART>" {
+            flush(&mut sentence);
+            continue;
+        }
+        sentence.push((cols[0].to_owned(), cols[6].to_owned()));
+    }
+    flush(&mut sentence);
+    let p = tp as f64 / (tp + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fn_).max(1) as f64;
+    println!("AnnoCTR test, MALWARE/TOOL/GROUP by gazetteer: TP {tp} FP {fp} FN {fn_}; precision {p:.3}, recall {r:.3}");
+    assert!(tp > 0);
+}
