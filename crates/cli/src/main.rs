@@ -199,6 +199,15 @@ impl From<KindArg> for dossier_screen::Kind {
     }
 }
 
+/// Reads stdin or a file.
+fn open_input(path: &std::path::Path) -> Result<Box<dyn std::io::Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(Box::new(f))
+}
+
 /// Opens the output file, or standard output.
 fn output_to(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
     Ok(match path {
@@ -505,7 +514,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             output,
         } => {
             if let Some(path) = pairs {
-                let mut input = screening::open_input(path)?;
+                let mut input = open_input(path)?;
                 let mut out = output_to(output.as_ref())?;
                 screening::compare_pairs(&mut input, &path.display().to_string(), &mut out)?;
                 return Ok(ExitCode::SUCCESS);
@@ -523,7 +532,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Iocs { input, hide_benign } => {
-            let mut reader = screening::open_input(input)?;
+            let mut reader = open_input(input)?;
             let mut out = std::io::stdout().lock();
             iocs::stream(
                 &mut reader,

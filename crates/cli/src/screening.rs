@@ -288,9 +288,12 @@ pub fn batch(
     let bd_col = col(&["birth_date", "birthdate", "dob"]);
     let country_col = col(&["country", "nationality"]);
     let id_col = col(&["id", "row_id", "reference"]);
-    let mut out = BufWriter::new(output);
-    if format == BatchFormat::Csv {
-        out.write_all(&csv_line(&[
+    let mut sink = match format {
+        BatchFormat::Jsonl => Sink::Jsonl(BufWriter::new(output)),
+        BatchFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(BufWriter::new(output)))),
+    };
+    if let Sink::Csv(w) = &mut sink {
+        w.write_record([
             "row",
             "id",
             "query",
@@ -301,7 +304,7 @@ pub fn batch(
             "best_list",
             "best_record_id",
             "all_matches",
-        ])?)?;
+        ])?;
     }
     let mut rows = 0u64;
     let mut matched = 0u64;
@@ -340,10 +343,10 @@ pub fn batch(
         if !hits.is_empty() {
             matched += 1;
         }
-        match format {
-            BatchFormat::Jsonl => {
+        match &mut sink {
+            Sink::Jsonl(out) => {
                 serde_json::to_writer(
-                    &mut out,
+                    &mut *out,
                     &BatchLine {
                         row: rows,
                         query: name,
@@ -352,14 +355,14 @@ pub fn batch(
                 )?;
                 out.write_all(b"\n")?;
             }
-            BatchFormat::Csv => {
+            Sink::Csv(w) => {
                 let best = hits.first();
                 let list = best.and_then(|h| h.listings.first());
                 let all: Vec<String> = hits
                     .iter()
                     .map(|h| format!("{} ({:.2})", h.caption, h.score))
                     .collect();
-                out.write_all(&csv_line(&[
+                w.write_record([
                     rows.to_string().as_str(),
                     row_id,
                     name,
@@ -372,22 +375,25 @@ pub fn batch(
                     list.map(|l| l.dataset.as_str()).unwrap_or(""),
                     list.and_then(|l| l.record_id.as_deref()).unwrap_or(""),
                     all.join("; ").as_str(),
-                ])?)?;
+                ])?;
             }
         }
         if rows % 256 == 0 {
             bar.set_message(format!("{rows} rows, {matched} with matches"));
         }
     }
-    out.flush()?;
+    match sink {
+        Sink::Csv(mut w) => w.flush()?,
+        Sink::Jsonl(mut out) => out.flush()?,
+    }
     bar.finish_and_clear();
     Ok(rows)
 }
 
-fn csv_line(fields: &[&str]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields)?;
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+/// Where batch results go, by format.
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Jsonl(W),
 }
 
 /// Scores every row of a pairs CSV (`name1,name2,schema`) and writes
@@ -455,13 +461,4 @@ pub fn render_comparison(a: &str, b: &str, c: &Comparison) -> String {
         let _ = writeln!(out, "  {}: {} ({})", f.name, f.value, f.detail);
     }
     out
-}
-
-/// Reads stdin or a file.
-pub fn open_input(path: &Path) -> Result<Box<dyn Read>> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(std::io::stdin().lock()));
-    }
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(Box::new(f))
 }

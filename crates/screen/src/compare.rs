@@ -99,17 +99,62 @@ fn weight(words: &[Word], s: Span) -> f64 {
     }
 }
 
+/// A reading with its runs of words and their texts, worked out once: a query's are used
+/// for every candidate it is compared with.
+#[derive(Debug)]
+struct Prepared<'a> {
+    variant: &'a Variant,
+    spans: Vec<Span>,
+    texts: Vec<String>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(variant: &'a Variant) -> Prepared<'a> {
+        let spans = spans(&variant.words);
+        let texts = spans
+            .iter()
+            .map(|s| span_text(&variant.words, *s))
+            .collect();
+        Prepared {
+            variant,
+            spans,
+            texts,
+        }
+    }
+}
+
+/// A name with its readings prepared, and its tokens when they are needed.
+#[derive(Debug)]
+pub struct PreparedName<'a> {
+    name: &'a Name,
+    variants: Vec<Prepared<'a>>,
+    tokens: std::cell::OnceCell<Vec<crate::token::Token>>,
+}
+
+impl<'a> PreparedName<'a> {
+    pub fn new(name: &'a Name) -> PreparedName<'a> {
+        PreparedName {
+            name,
+            variants: name.variants.iter().map(Prepared::new).collect(),
+            tokens: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn tokens(&self) -> &[crate::token::Token] {
+        self.tokens
+            .get_or_init(|| crate::token::tokenize(&self.name.raw))
+    }
+}
+
 /// Compares two readings of names.
-pub fn compare_variants(a: &Variant, b: &Variant, kind: Kind) -> NameMatch {
+fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMatch {
+    let (a, b) = (pa.variant, pb.variant);
     let lex = Lexicon::bundled();
     let mut features = Vec::new();
     let (wa, wb) = (&a.words, &b.words);
     let mut candidates: Vec<(f64, Span, Span)> = Vec::new();
-    let (sa, sb) = (spans(wa), spans(wb));
-    let texts_a: Vec<String> = sa.iter().map(|s| span_text(wa, *s)).collect();
-    let texts_b: Vec<String> = sb.iter().map(|s| span_text(wb, *s)).collect();
-    for (x, ta) in sa.iter().zip(&texts_a) {
-        for (y, tb) in sb.iter().zip(&texts_b) {
+    for (x, ta) in pa.spans.iter().zip(&pa.texts) {
+        for (y, tb) in pb.spans.iter().zip(&pb.texts) {
             if x.len > 1 && y.len > 1 {
                 continue;
             }
@@ -288,13 +333,23 @@ pub fn round(x: f64) -> f64 {
 /// Compares two names: the best pair of readings. A former name may meet the other's
 /// current name, never the other's former name (two ships once called alike are not one).
 pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
+    compare_prepared_names(&PreparedName::new(a), &PreparedName::new(b), kind)
+}
+
+/// [`compare_names`] on names prepared once (a query against many candidates).
+pub fn compare_prepared_names(
+    pa: &PreparedName<'_>,
+    pb: &PreparedName<'_>,
+    kind: Kind,
+) -> NameMatch {
+    let (a, b) = (pa.name, pb.name);
     let mut best: Option<NameMatch> = None;
-    for va in &a.variants {
-        for vb in &b.variants {
-            if va.former && vb.former {
+    for va in &pa.variants {
+        for vb in &pb.variants {
+            if va.variant.former && vb.variant.former {
                 continue;
             }
-            let m = compare_variants(va, vb, kind);
+            let m = compare_prepared(va, vb, kind);
             if best.as_ref().is_none_or(|b| m.score > b.score) {
                 best = Some(m);
             }
@@ -308,7 +363,7 @@ pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
         features: Vec::new(),
     });
     if best.score < crate::THRESHOLD {
-        if let Some(m) = written_together(a, b) {
+        if let Some(m) = written_together(pa, pb) {
             if m.score > best.score {
                 best = m;
             }
@@ -319,17 +374,15 @@ pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
 
 /// "EtsDiallo" and "Ets Diallo": when one name is a single run of letters and the other
 /// several words, the two are compared letter for letter, spaces aside.
-fn written_together(a: &Name, b: &Name) -> Option<NameMatch> {
-    let (ta, tb) = (
-        crate::token::tokenize(&a.raw),
-        crate::token::tokenize(&b.raw),
-    );
+fn written_together(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<NameMatch> {
+    let (a, b) = (pa.name, pb.name);
+    let (ta, tb) = (pa.tokens(), pb.tokens());
     let single = |t: &[crate::token::Token]| t.len() == 1 && t[0].text.len() >= 6;
-    if !(single(&ta) && tb.len() > 1 || single(&tb) && ta.len() > 1) {
+    if !(single(ta) && tb.len() > 1 || single(tb) && ta.len() > 1) {
         return None;
     }
     let compact = |t: &[crate::token::Token]| t.iter().map(|t| t.text.as_str()).collect::<String>();
-    let (ca, cb) = (compact(&ta), compact(&tb));
+    let (ca, cb) = (compact(ta), compact(tb));
     let sim = crate::similarity::latin_similarity(&ca, &cb, false);
     let score = round(evidence(sim));
     if score == 0.0 {

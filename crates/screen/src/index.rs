@@ -6,7 +6,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::compare::{compare_names, round, Feature, NameMatch};
+use crate::compare::{compare_prepared_names, round, Feature, NameMatch, PreparedName};
 use crate::name::{Name, Role, Variant};
 use crate::similarity::{consonant_key, phonetic_key};
 use crate::translit::Script;
@@ -268,10 +268,6 @@ impl Index {
         self.entries.len()
     }
 
-    pub fn records(&self) -> &[Record] {
-        &self.records
-    }
-
     /// Candidate names for a query name, best first by shared rare keys.
     fn candidates(&self, name: &Name, max: usize) -> Vec<u32> {
         let total = self.entries.len().max(1) as f64;
@@ -304,6 +300,7 @@ impl Index {
     /// Like [`Index::screen`] but keeps candidates under the threshold (for ranking).
     pub fn screen_all(&self, query: &Query) -> Vec<Hit> {
         let qname = Name::parse(&query.name, query.kind);
+        let query_name = PreparedName::new(&qname);
         let mut best: FxHashMap<u32, (NameMatch, bool)> = FxHashMap::default();
         let mut candidates = self.candidates(&qname, 60.max(query.limit * 4));
         // Records carrying a queried identifier are candidates whatever their names.
@@ -323,7 +320,7 @@ impl Index {
             } else {
                 query.kind
             };
-            let m = compare_names(&qname, &entry.name, kind);
+            let m = compare_prepared_names(&query_name, &PreparedName::new(&entry.name), kind);
             let slot = best.entry(entry.record);
             match slot {
                 std::collections::hash_map::Entry::Occupied(mut o) => {

@@ -72,7 +72,10 @@ pub struct LexiconError {
 #[derive(Debug, Default)]
 pub struct Lexicon {
     phrases: FxHashMap<String, Class>,
-    /// Longest phrase, in tokens.
+    /// First word of a phrase → the longest phrase it starts, in tokens: most words of a
+    /// name start none, and are passed over with one lookup.
+    first_words: FxHashMap<String, usize>,
+    /// The longest phrase, in words.
     max_len: usize,
     pub forms: Vec<Form>,
     pub concepts: Vec<String>,
@@ -177,6 +180,8 @@ impl Lexicon {
                         continue;
                     }
                     let key = phrase_key(tokens.iter().map(|t| t.key.as_str()));
+                    let longest = lex.first_words.entry(tokens[0].key.clone()).or_insert(0);
+                    *longest = (*longest).max(tokens.len());
                     lex.max_len = lex.max_len.max(tokens.len());
                     if let Some(previous) = lex.phrases.get(&key) {
                         if *previous != class {
@@ -195,19 +200,38 @@ impl Lexicon {
         lex
     }
 
+    /// The class of exactly this phrase.
     pub fn lookup(&self, keys: &[&str]) -> Option<Class> {
-        if keys.len() > self.max_len {
+        let first = keys.first()?;
+        if self.first_words.get(*first).is_none_or(|&n| keys.len() > n) {
             return None;
         }
         self.phrases.get(&phrase_key(keys.iter().copied())).copied()
     }
 
-    pub fn max_len(&self) -> usize {
-        self.max_len
+    /// The phrases starting at word `i` of `keys`, longest first, with their length.
+    pub fn phrases_at<'a>(
+        &'a self,
+        keys: &'a [&str],
+        i: usize,
+    ) -> impl Iterator<Item = (usize, Class)> + 'a {
+        let longest = keys
+            .get(i)
+            .and_then(|k| self.first_words.get(*k))
+            .map_or(0, |&n| n.min(keys.len() - i));
+        (1..=longest)
+            .rev()
+            .filter_map(move |len| self.lookup(&keys[i..i + len]).map(|c| (len, c)))
     }
 
-    pub fn concept(&self, id: u16) -> &str {
-        self.concepts.get(id as usize).map_or("", String::as_str)
+    /// The longest phrase starting at word `i` of `keys`.
+    pub fn longest_at(&self, keys: &[&str], i: usize) -> Option<(usize, Class)> {
+        self.phrases_at(keys, i).next()
+    }
+
+    /// The longest phrase, in words.
+    pub fn max_len(&self) -> usize {
+        self.max_len
     }
 
     pub fn form(&self, id: u16) -> Option<&Form> {

@@ -383,18 +383,10 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
     };
     let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
     let mut i = 0;
-    let max = lex.max_len();
     // A company name's leading "MS" or "MT" is initials, not a vessel prefix.
     let has_legal = (1..tokens.len()).any(|j| legal_at(lex, &keys, j));
     while i < tokens.len() {
-        let mut matched = None;
-        let longest = max.min(tokens.len() - i);
-        for len in (1..=longest).rev() {
-            if let Some(class) = lex.lookup(&keys[i..i + len]) {
-                matched = Some((len, class));
-                break;
-            }
-        }
+        let matched = lex.longest_at(&keys, i);
         let t = &tokens[i];
         match matched {
             Some((len, Class::Legal(_)))
@@ -483,8 +475,8 @@ fn read_variant(text: &str, kind: Kind, lex: &Lexicon) -> Variant {
 
 /// Whether a legal form starts at token `i`.
 fn legal_at(lex: &Lexicon, keys: &[&str], i: usize) -> bool {
-    (1..=lex.max_len().min(keys.len().saturating_sub(i)))
-        .any(|len| matches!(lex.lookup(&keys[i..i + len]), Some(Class::Legal(_))))
+    lex.phrases_at(keys, i)
+        .any(|(_, c)| matches!(c, Class::Legal(_)))
 }
 
 /// Whether a legal form ends just before token `i`.
@@ -541,16 +533,12 @@ fn only_legal_form(text: &str, lex: &Lexicon) -> bool {
     let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
     let mut i = 0;
     while i < keys.len() {
-        let mut found = false;
-        for len in (1..=lex.max_len().min(keys.len() - i)).rev() {
-            if let Some(Class::Legal(_) | Class::Stop) = lex.lookup(&keys[i..i + len]) {
-                i += len;
-                found = true;
-                break;
-            }
-        }
-        if !found {
-            return false;
+        match lex
+            .phrases_at(&keys, i)
+            .find(|(_, c)| matches!(c, Class::Legal(_) | Class::Stop))
+        {
+            Some((len, _)) => i += len,
+            None => return false,
         }
     }
     true

@@ -369,17 +369,10 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
 
 /// The phonetic key of a Latin word (for the index).
 pub fn phonetic_key(s: &str) -> Vec<u8> {
-    phonetic(s)
-        .into_iter()
-        .filter(|c| !is_vowel(*c))
-        .collect::<Vec<u8>>()
-        .into_iter()
-        .fold(Vec::new(), |mut acc, c| {
-            if acc.last() != Some(&c) {
-                acc.push(c);
-            }
-            acc
-        })
+    let mut key = phonetic(s);
+    key.retain(|c| !is_vowel(*c));
+    key.dedup();
+    key
 }
 
 /// The consonant keys of a word (for the index): the mandatory consonants, and for abjad

@@ -53,11 +53,11 @@ struct Building {
     names: Vec<RecordName>,
     birth_dates: Vec<String>,
     countries: Vec<String>,
-    identifiers: Vec<(String, String)>,
+    /// Identifiers with the source stating them: (source number, scheme, value).
+    identifiers: Vec<(i64, String, String)>,
     /// Designations by source number: (authority, listed on).
     designations: Vec<(i64, EntityId, Option<String>)>,
     programs: Vec<(i64, String)>,
-    ids_by_source: Vec<(i64, String, String)>,
 }
 
 impl Store {
@@ -80,7 +80,6 @@ impl Store {
             [],
         )?;
         let mut building: BTreeMap<EntityId, Building> = BTreeMap::new();
-        let mut authority_names: HashMap<EntityId, String> = HashMap::new();
         for row in &rows {
             if !visible(row, &visible_set, &filter) || row.statement.stance != Stance::Asserts {
                 continue;
@@ -102,9 +101,6 @@ impl Store {
                     if b.caption.is_none() {
                         b.caption = Some(t.clone());
                     }
-                    authority_names
-                        .entry(st.subject.clone())
-                        .or_insert(t.clone());
                     b.names.push(RecordName {
                         text: t,
                         weak: false,
@@ -127,8 +123,7 @@ impl Store {
                     }
                 }
                 ("external_id", Object::Value(Value::Identifier { scheme, value })) => {
-                    b.identifiers.push((scheme.clone(), value.clone()));
-                    b.ids_by_source
+                    b.identifiers
                         .push((row.source_num, scheme.clone(), value.clone()));
                 }
                 ("sanctioned_by", Object::Entity(authority)) => b.designations.push((
@@ -142,6 +137,12 @@ impl Store {
                 _ => {}
             }
         }
+        // The authorities' names, for the designations.
+        let authority_names: HashMap<EntityId, String> = building
+            .values()
+            .flat_map(|b| &b.designations)
+            .filter_map(|(_, a, _)| Some((a.clone(), building.get(a)?.caption.clone()?)))
+            .collect();
         let mut out = Vec::new();
         for (id, mut b) in building {
             let Some(kind) = b.kind else { continue };
@@ -152,8 +153,13 @@ impl Store {
             b.birth_dates.dedup();
             b.countries.sort();
             b.countries.dedup();
-            b.identifiers.sort();
-            b.identifiers.dedup();
+            let mut identifiers: Vec<(String, String)> = b
+                .identifiers
+                .iter()
+                .map(|(_, s, v)| (s.clone(), v.clone()))
+                .collect();
+            identifiers.sort();
+            identifiers.dedup();
             let mut listings = Vec::new();
             for (num, authority, listed_on) in &b.designations {
                 let Some(source) = by_num.get(num) else {
@@ -162,7 +168,7 @@ impl Store {
                 // The list's own record id: its scheme names the list; else the first id
                 // the list gives.
                 let own = |scheme: &str| LIST_ID_SCHEMES.contains(&scheme);
-                let from_source = || b.ids_by_source.iter().filter(|(n, _, _)| n == num);
+                let from_source = || b.identifiers.iter().filter(|(n, _, _)| n == num);
                 let record_id = from_source()
                     .find(|(_, s, _)| own(s))
                     .or_else(|| from_source().next())
@@ -191,7 +197,7 @@ impl Store {
                 names: b.names,
                 birth_dates: b.birth_dates,
                 countries: b.countries,
-                identifiers: b.identifiers,
+                identifiers,
                 listings,
             });
         }
