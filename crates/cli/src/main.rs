@@ -101,7 +101,7 @@ enum Command {
         kind: KindArg,
         /// Birth date (YYYY, YYYY-MM or YYYY-MM-DD): agreeing raises, contradicting lowers
         #[arg(long)]
-        birth_date: Option<String>,
+        birth_date: Option<PartialDate>,
         /// Country (ISO 3166 code) of nationality, citizenship or registration
         #[arg(long)]
         country: Option<String>,
@@ -475,8 +475,15 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let index = screening::build_index(&store, filter(None))?;
             let mut query = dossier_screen::Query::new(name.clone().unwrap_or_default());
             query.kind = (*kind).into();
-            query.birth_date = birth_date.clone();
-            query.country = country.clone();
+            query.birth_date = birth_date.map(|d| d.to_string());
+            query.country = country
+                .as_deref()
+                .map(screening::country_code)
+                .transpose()
+                .context("--country")?;
+            if !(0.0..=1.0).contains(threshold) {
+                bail!("--threshold {threshold}: a score threshold lies between 0 and 1");
+            }
             query.threshold = *threshold;
             query.limit = *limit;
             query.identifiers = ids

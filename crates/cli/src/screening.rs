@@ -6,7 +6,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use dossier_model::{EntityId, Stance};
+use dossier_model::{EntityId, PartialDate, Stance};
 use dossier_screen::{compare, Comparison, Hit, Index, Kind, Query};
 use dossier_store::{ReadFilter, Store};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -241,6 +241,17 @@ struct BatchLine<'a> {
     row: u64,
     query: &'a str,
     hits: Vec<&'a Hit>,
+    /// A qualifier of the row that could not be read (the name was screened without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// The ISO 3166 alpha-2 code of a country code (alpha-2 or alpha-3, any case).
+pub fn country_code(code: &str) -> Result<String> {
+    match dossier_model::country_by_code(code) {
+        Some(c) => Ok(c.alpha2.to_owned()),
+        None => bail!("{code:?} is not an ISO 3166 country code"),
+    }
 }
 
 /// Screens every row of a CSV file (header with at least `name`; optional `kind` or
@@ -304,6 +315,7 @@ pub fn batch(
             "best_list",
             "best_record_id",
             "all_matches",
+            "error",
         ])?;
     }
     let mut rows = 0u64;
@@ -321,17 +333,33 @@ pub fn batch(
         {
             query.kind = Kind::from_schema(k);
         }
+        // A qualifier that cannot be read is reported in the row's output and left out:
+        // the name is still screened.
+        let mut errors = Vec::new();
         if let Some(d) = bd_col
             .and_then(|c| record.get(c))
             .filter(|d| !d.trim().is_empty())
         {
-            query.birth_date = Some(d.trim().to_owned());
+            match PartialDate::parse(d.trim()) {
+                Ok(date) => query.birth_date = Some(date.to_string()),
+                Err(_) => errors.push(format!(
+                    "line {line}: birth_date {:?} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    d.trim()
+                )),
+            }
         }
         if let Some(c) = country_col
             .and_then(|c| record.get(c))
             .filter(|c| !c.trim().is_empty())
         {
-            query.country = Some(c.trim().to_owned());
+            match country_code(c.trim()) {
+                Ok(code) => query.country = Some(code),
+                Err(e) => errors.push(format!("line {line}: country: {e}")),
+            }
+        }
+        let error = (!errors.is_empty()).then(|| errors.join("; "));
+        if let Some(e) = &error {
+            bar.suspend(|| eprintln!("{}: {e}", input.display()));
         }
         let row_id = id_col.and_then(|c| record.get(c)).unwrap_or("");
         let hits = if name.is_empty() {
@@ -351,6 +379,7 @@ pub fn batch(
                         row: rows,
                         query: name,
                         hits: hits.iter().collect(),
+                        error: error.as_deref(),
                     },
                 )?;
                 out.write_all(b"\n")?;
@@ -375,6 +404,7 @@ pub fn batch(
                     list.map(|l| l.dataset.as_str()).unwrap_or(""),
                     list.and_then(|l| l.record_id.as_deref()).unwrap_or(""),
                     all.join("; ").as_str(),
+                    error.as_deref().unwrap_or(""),
                 ])?;
             }
         }

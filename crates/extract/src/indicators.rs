@@ -216,24 +216,16 @@ fn url_host(url: &str) -> &str {
     host.split(':').next().unwrap_or(host)
 }
 
-/// Words before an IP-like number that make it a version.
+/// Words before an IP-like number that make it a version ("version 10.0.1.2", "build
+/// 18.12.407.0").
 fn looks_like_version(text: &str, start: usize) -> bool {
-    let before = text[..start].trim_end();
-    let lower: String = before
-        .chars()
-        .rev()
-        .take(12)
-        .collect::<String>()
-        .chars()
-        .rev()
-        .collect::<String>()
+    let word = text[..start]
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("")
+        .trim_end_matches([':', '.'])
         .to_ascii_lowercase();
-    lower.ends_with("version")
-        || lower.ends_with("ver")
-        || lower.ends_with("ver.")
-        || lower.ends_with('v')
-        || lower.ends_with("build")
-        || lower.ends_with("release")
+    matches!(word.as_str(), "version" | "ver" | "v" | "build" | "release")
 }
 
 /// The stretches of a text worth matching: runs of non-space bytes holding a digit or an

@@ -94,6 +94,10 @@ fn benign_look_alikes_are_set_aside_with_a_reason() {
         .find(|i| i.value.starts_with("https://attack.mitre.org"))
         .unwrap_or_else(|| panic!("no mitre url"));
     assert!(url.suppressed.is_some());
+    // Only the word before an address makes it a version, not a word ending in "v".
+    let kiev = indicators("servers in Kiev 185.220.101.4 and build 18.12.40.7");
+    assert!(kiev[0].suppressed.is_none(), "{kiev:?}");
+    assert!(kiev[1].suppressed.is_some(), "{kiev:?}");
     // Sentence punctuation is not part of a value; bare words are not domains.
     assert!(!all
         .iter()

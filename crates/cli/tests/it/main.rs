@@ -708,6 +708,20 @@ fn screen_finds_listed_people_and_actors_with_their_context() {
     ]);
     assert_eq!(by_id[0]["caption"], "ARTAVIL", "{by_id:#}");
     assert_eq!(by_id[0]["features"][0]["name"], "identifier_match");
+    // Qualifiers that cannot be read are refused, naming the option.
+    for (args, expect) in [
+        (
+            ["screen", "Kim", "--birth-date", "1984-13-40"],
+            "1984-13-40",
+        ),
+        (["screen", "Kim", "--country", "Narnia"], "--country"),
+        (["screen", "Kim", "--threshold", "1.5"], "--threshold"),
+    ] {
+        let out = env.run(&args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
     let none = env.ok(&["screen", "Qwxz Plorbinsky"]);
     assert!(none.contains("no match"), "{none}");
 }
@@ -742,6 +756,30 @@ fn screen_batch_writes_one_line_per_row() {
     assert_eq!(&rows[1][3], "0");
     assert_eq!(&rows[2][3], "0");
     assert_eq!(&rows[3][6], "BANCO NACIONAL DE CUBA");
+    assert!(rows.iter().all(|r| r[10].is_empty()));
+    // A row whose qualifier cannot be read is still screened, with the problem named.
+    let odd = env.dir.path().join("odd.csv");
+    std::fs::write(
+        &odd,
+        "name,birth_date,country
+\"Kim, Jong Un\",1984-02-31,Narnia
+",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["screen", "--batch", &odd.display().to_string()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(&row[6], "KIM, Jong Un");
+    assert!(
+        row[10].contains("line 2: birth_date") && row[10].contains("country"),
+        "{text}"
+    );
     let jsonl = env.ok(&[
         "screen",
         "--batch",
