@@ -1,0 +1,1138 @@
+//! Who a text names: known entities (from the gazetteer), and people and organisations the
+//! store does not know yet, found from their shape (legal-form suffixes, "X Science and
+//! Technology", institutions such as "Ministry of State Security", titles and roles such as
+//! "Foreign Secretary A B" or "spokesman A B", "two nationals, A B and C D") and from
+//! context (", a Chinese national"). Countries are found by name, demonym ("the British
+//! government") and capital ("Beijing said"). Within a document a person named in full is
+//! recognised again by surname, an organisation by the acronym it was introduced with, and
+//! "the group", "the company", "he" and "she" by the last party of that kind.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use dossier_screen::lexicon::{Class, Lexicon};
+use serde::Serialize;
+
+use crate::mentions::{Candidate, Mention};
+use crate::text::{Span, Token};
+
+/// A person, organisation, country or other named thing in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub start: usize,
+    pub end: usize,
+    /// As written.
+    pub text: String,
+    /// The name it stands for: the text itself, or for a surname, an acronym or "the group",
+    /// the full name given earlier.
+    pub name: String,
+    /// `person`, `organization`, `country`, `threat_actor`, `malware`, `tool`,
+    /// `attack_pattern`, `campaign`… or `unknown` (a proper name of unknown kind).
+    pub kind: String,
+    /// Entities of the store this may be (empty for a new name).
+    pub candidates: Vec<Candidate>,
+    pub ambiguous: bool,
+    /// For countries and bodies named by a demonym: the ISO 3166-1 code.
+    pub country: Option<&'static str>,
+    /// A title or role given with a person ("Foreign Secretary").
+    pub role: Option<String>,
+    /// How it was recognised: `gazetteer`, `country`, `legal form`, `institution`,
+    /// `business words`, `acronym`, `title`, `role`, `nationals`, `apposition`,
+    /// `surname`, `reference`, `technique id`, `name`.
+    pub how: &'static str,
+}
+
+impl Party {
+    /// Whether the store knows this party.
+    pub fn is_known(&self) -> bool {
+        !self.candidates.is_empty()
+    }
+
+    /// Whether this is a person or organisation (the kinds screened against sanctions).
+    pub fn is_person_or_org(&self) -> bool {
+        matches!(self.kind.as_str(), "person" | "organization")
+    }
+}
+
+/// Lowercased function words that never start a name at the beginning of a sentence.
+const SENTENCE_STARTS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "according",
+    "after",
+    "before",
+    "during",
+    "since",
+    "last",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "but",
+    "and",
+    "or",
+    "however",
+    "meanwhile",
+    "separately",
+    "also",
+    "officials",
+    "today",
+    "yesterday",
+    "earlier",
+    "later",
+    "both",
+    "all",
+    "some",
+    "several",
+    "many",
+    "most",
+    "two",
+    "three",
+    "four",
+    "five",
+    "one",
+    "as",
+    "if",
+    "while",
+    "when",
+    "where",
+    "who",
+    "what",
+    "under",
+    "among",
+    "between",
+    "there",
+    "such",
+    "each",
+    "other",
+    "another",
+    "no",
+    "not",
+    "neither",
+    "nor",
+    "although",
+    "though",
+    "because",
+    "until",
+    "over",
+    "into",
+    "about",
+    "against",
+    "without",
+    "within",
+    "despite",
+    "further",
+    "furthermore",
+    "moreover",
+    "instead",
+    "asked",
+    "researchers",
+    "investigators",
+    "prosecutors",
+    "authorities",
+    "hackers",
+    "attackers",
+    "victims",
+    "analysts",
+    "experts",
+    "security",
+    "police",
+];
+
+/// Months and weekdays: capitalised, never names here.
+const CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words that join the capitalised words of one name.
+const CONNECTORS: &[&str] = &[
+    "of", "and", "for", "the", "de", "del", "der", "al", "bin", "&", "on", "la", "von", "van",
+];
+
+/// Words heading a title or role before a person's name.
+const TITLE_HEADS: &[&str] = &[
+    "minister",
+    "secretary",
+    "president",
+    "director",
+    "ambassador",
+    "chancellor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "senator",
+    "commissioner",
+    "general",
+    "prosecutor",
+    "judge",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "governor",
+    "ceo",
+    "premier",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "attorney",
+    "deputy",
+    "envoy",
+    "officer",
+    "agent",
+    "sheriff",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "colonel",
+    "captain",
+    "lieutenant",
+    "sergeant",
+    "major",
+    "admiral",
+    "professor",
+];
+
+/// Lowercase words before a name that make it a person's ("spokesman Lin Jian").
+const ROLE_WORDS: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "minister",
+    "secretary",
+    "director",
+    "president",
+    "ambassador",
+    "chief",
+    "leader",
+    "officer",
+    "analyst",
+    "researcher",
+    "founder",
+    "owner",
+    "executive",
+    "commander",
+    "head",
+    "agent",
+    "hacker",
+    "national",
+    "citizen",
+    "resident",
+    "businessman",
+    "businesswoman",
+    "employee",
+    "engineer",
+    "official",
+    "administrator",
+    "operator",
+    "developer",
+    "member",
+    "suspect",
+    "defendant",
+    "manager",
+    "chairman",
+    "envoy",
+    "lawyer",
+    "attorney",
+    "prosecutor",
+    "diplomat",
+    "colonel",
+    "general",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+];
+
+/// Plural nouns introducing a list of people ("two nationals, A B and C D").
+const PEOPLE_WORDS: &[&str] = &[
+    "nationals",
+    "citizens",
+    "individuals",
+    "defendants",
+    "hackers",
+    "officers",
+    "men",
+    "women",
+    "persons",
+    "people",
+    "residents",
+    "officials",
+    "suspects",
+    "operatives",
+    "employees",
+    "members",
+    "executives",
+    "businessmen",
+    "actors",
+];
+
+/// Words after a name, in an apposition, that make it a person's (", a Chinese national").
+const APPOSITION_PERSON: &[&str] = &[
+    "national",
+    "citizen",
+    "resident",
+    "hacker",
+    "officer",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "minister",
+    "director",
+    "analyst",
+    "researcher",
+    "founder",
+    "businessman",
+    "businesswoman",
+    "executive",
+    "employee",
+    "engineer",
+    "programmer",
+    "developer",
+    "administrator",
+    "operator",
+    "man",
+    "woman",
+    "suspect",
+    "defendant",
+    "leader",
+    "manager",
+    "owner",
+    "chairman",
+    "president",
+    "lawyer",
+    "colonel",
+    "agent",
+];
+
+/// Words that make a capitalised phrase an institution.
+const INSTITUTIONS: &[&str] = &[
+    "ministry",
+    "department",
+    "bureau",
+    "agency",
+    "office",
+    "service",
+    "services",
+    "centre",
+    "center",
+    "council",
+    "commission",
+    "committee",
+    "police",
+    "army",
+    "navy",
+    "force",
+    "forces",
+    "embassy",
+    "government",
+    "treasury",
+    "directorate",
+    "unit",
+    "court",
+    "university",
+    "institute",
+    "parliament",
+    "command",
+    "corps",
+    "guard",
+    "administration",
+    "authority",
+    "division",
+    "union",
+    "coalition",
+    "organization",
+    "organisation",
+    "foundation",
+    "association",
+    "party",
+    "consulate",
+    "cabinet",
+    "congress",
+    "senate",
+    "academy",
+    "laboratory",
+    "laboratories",
+    "lab",
+    "labs",
+    "board",
+    "federation",
+    "bank",
+    "exchange",
+    "team",
+    "fbi",
+    "cia",
+    "nsa",
+    "gchq",
+    "interpol",
+    "europol",
+    "nato",
+];
+
+/// Lowercase nouns after a demonym or a country's possessive that name its government.
+const GOVERNMENT_NOUNS: &[&str] = &[
+    "government",
+    "foreign ministry",
+    "ministry of foreign affairs",
+    "embassy",
+    "authorities",
+    "officials",
+    "state media",
+    "intelligence services",
+    "intelligence agencies",
+    "military",
+    "ministry",
+    "defence ministry",
+    "defense ministry",
+    "consulate",
+    "prosecutors",
+    "police",
+    "regime",
+    "cabinet",
+    "foreign office",
+    "president",
+    "leadership",
+];
+
+/// References to an earlier party: the words and the kinds they may refer to.
+const REFERENCES: &[(&str, &[&str])] = &[
+    ("the group", &["threat_actor"]),
+    ("the actor", &["threat_actor"]),
+    ("the threat actor", &["threat_actor"]),
+    ("the hackers", &["threat_actor"]),
+    ("the hacking group", &["threat_actor"]),
+    ("the gang", &["threat_actor"]),
+    ("the crew", &["threat_actor"]),
+    ("the operators", &["threat_actor"]),
+    ("the company", &["organization"]),
+    ("the firm", &["organization"]),
+    ("the front company", &["organization"]),
+    ("the malware", &["malware", "tool"]),
+    ("the ministry", &["organization"]),
+    ("the embassy", &["organization"]),
+    ("he", &["person"]),
+    ("she", &["person"]),
+];
+
+struct Places {
+    /// Lowercased demonym or other name → ISO code.
+    demonyms: HashMap<String, &'static str>,
+    names: HashMap<String, &'static str>,
+}
+
+fn places() -> &'static Places {
+    static PLACES: OnceLock<Places> = OnceLock::new();
+    PLACES.get_or_init(|| {
+        let mut p = Places {
+            demonyms: HashMap::new(),
+            names: HashMap::new(),
+        };
+        for line in include_str!("../data/places.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(code), Some(dem), Some(names)) = (cols.next(), cols.next(), cols.next())
+            else {
+                continue;
+            };
+            let Some(country) = dossier_model::country_by_code(code) else {
+                continue;
+            };
+            for d in dem.split('|') {
+                p.demonyms.insert(d.to_lowercase(), country.alpha2);
+            }
+            for n in names.split('|') {
+                p.names.insert(n.to_lowercase(), country.alpha2);
+            }
+        }
+        p
+    })
+}
+
+/// The country a phrase names ("China", "the United Kingdom", "Beijing"), if any.
+pub fn country_named(phrase: &str) -> Option<&'static str> {
+    let lower = phrase.trim().to_lowercase();
+    let lower = lower.strip_prefix("the ").unwrap_or(&lower);
+    if let Some(code) = places().names.get(lower) {
+        return Some(code);
+    }
+    // Short all-capital words other than the table's ("US", "UK") are acronyms.
+    if phrase.len() <= 3 {
+        return None;
+    }
+    dossier_model::country_by_name(lower).map(|c| c.alpha2)
+}
+
+fn demonym(word: &str) -> Option<&'static str> {
+    places().demonyms.get(&word.to_lowercase()).copied()
+}
+
+fn lower(t: &str) -> String {
+    t.to_lowercase()
+}
+
+/// Whether a word is written like part of a name.
+fn capitalised(w: &str) -> bool {
+    let Some(c) = w.chars().next() else {
+        return false;
+    };
+    c.is_uppercase()
+        || (c.is_alphabetic() && !c.is_lowercase())
+        || (c.is_ascii_digit() && w.chars().any(|c| c.is_uppercase()))
+}
+
+fn all_caps(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && w.chars().all(|c| !c.is_lowercase())
+        && w.chars().any(char::is_alphabetic)
+}
+
+/// Whether the last words of `words` are a legal form, and whether the last word is a
+/// generic business word ("Technology", "Trading").
+fn business_shape(words: &str) -> (bool, bool) {
+    let lex = Lexicon::bundled();
+    let toks = dossier_screen::token::tokenize(words);
+    let keys: Vec<&str> = toks.iter().map(|t| t.key.as_str()).collect();
+    let n = keys.len();
+    let legal = (1..=n.min(4)).any(|k| matches!(lex.lookup(&keys[n - k..]), Some(Class::Legal(_))));
+    let generic = n >= 2
+        && (1..=n.min(3)).any(|k| matches!(lex.lookup(&keys[n - k..]), Some(Class::Generic(_))));
+    (legal, generic)
+}
+
+/// Document-level memory: what "the group", a surname or an acronym refers to.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// Surnames and given names of people named in full → full name.
+    people: HashMap<String, String>,
+    /// Acronyms introduced in parentheses → full name.
+    acronyms: HashMap<String, (String, String)>,
+    /// The last party of each kind.
+    last: HashMap<String, Party>,
+}
+
+impl Memory {
+    pub fn last_of(&self, kind: &str) -> Option<&Party> {
+        self.last.get(kind)
+    }
+}
+
+/// The parties of one sentence, in order, given its tokens and the gazetteer's mentions in
+/// it. `memory` carries what earlier sentences introduced.
+pub fn parties(
+    text: &str,
+    sentence: Span,
+    toks: &[Token],
+    mentions: &[Mention],
+    memory: &mut Memory,
+) -> Vec<Party> {
+    let mut out: Vec<Party> = Vec::new();
+    let covered = |start: usize, end: usize, out: &[Party]| {
+        out.iter().any(|p| p.start < end && start < p.end)
+    };
+    // Known names first, except where they are a country's name.
+    for m in mentions {
+        if m.start < sentence.0 || m.end > sentence.1 {
+            continue;
+        }
+        if let Some(code) = country_named(&m.text) {
+            out.push(country_party(m.start, m.end, &m.text, code));
+            continue;
+        }
+        let kind = m.candidates.first().map_or("unknown", |c| c.kind.as_str());
+        out.push(Party {
+            start: m.start,
+            end: m.end,
+            text: m.text.clone(),
+            name: m.name.clone(),
+            kind: kind.to_owned(),
+            candidates: m.candidates.clone(),
+            ambiguous: m.ambiguous,
+            country: None,
+            role: None,
+            how: "gazetteer",
+        });
+    }
+    let words: Vec<String> = toks.iter().map(|t| t.text(text).to_owned()).collect();
+    let lw: Vec<String> = words.iter().map(|w| lower(w)).collect();
+    // Governments named by a demonym or a possessive: "the British government",
+    // "China's foreign ministry".
+    for i in 0..toks.len() {
+        let (code, first) = if let Some(c) = demonym(&words[i]).filter(|_| capitalised(&words[i])) {
+            (c, i)
+        } else if i + 1 < toks.len() && (lw[i + 1] == "'s" || lw[i + 1] == "’s") {
+            match country_named(&words[i]) {
+                Some(c) => (c, i),
+                None => continue,
+            }
+        } else if let Some(base) = lw[i]
+            .strip_suffix("'s")
+            .or_else(|| lw[i].strip_suffix("’s"))
+        {
+            match country_named(base) {
+                Some(c) => (c, i),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        let mut j = first + 1;
+        if j < toks.len() && (lw[j] == "'s" || lw[j] == "’s") {
+            j += 1;
+        }
+        for noun in GOVERNMENT_NOUNS {
+            let parts: Vec<&str> = noun.split(' ').collect();
+            if j + parts.len() <= toks.len()
+                && parts.iter().enumerate().all(|(k, p)| lw[j + k] == *p)
+            {
+                let start = if first > 0 && lw[first - 1] == "the" {
+                    toks[first - 1].start
+                } else {
+                    toks[first].start
+                };
+                let end = toks[j + parts.len() - 1].end;
+                if !covered(start, end, &out) {
+                    let t = &text[start..end];
+                    out.push(Party {
+                        start,
+                        end,
+                        text: t.to_owned(),
+                        name: t
+                            .trim_start_matches("the ")
+                            .trim_start_matches("The ")
+                            .to_owned(),
+                        kind: "organization".into(),
+                        candidates: Vec::new(),
+                        ambiguous: false,
+                        country: Some(code),
+                        role: None,
+                        how: "country",
+                    });
+                }
+                break;
+            }
+        }
+    }
+    // Capitalised phrases.
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let w = &words[i];
+        let starts = t.word
+            && capitalised(w)
+            && !covered(t.start, t.end, &out)
+            && !CALENDAR.contains(&lw[i].trim_end_matches('.'))
+            && !(i == 0 && SENTENCE_STARTS.contains(&lw[i].as_str()))
+            && lw[i] != "i"
+            && !(i > 0
+                && matches!(words[i - 1].as_str(), "\"" | "“" | "(")
+                && SENTENCE_STARTS.contains(&lw[i].as_str()));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // Extend over capitalised words, inner connectors, and ", Ltd." style suffixes.
+        let mut j = i + 1;
+        loop {
+            if j < toks.len()
+                && toks[j].word
+                && capitalised(&words[j])
+                && !covered(toks[j].start, toks[j].end, &out)
+                && !CALENDAR.contains(&lw[j].trim_end_matches('.'))
+            {
+                j += 1;
+                continue;
+            }
+            if j + 1 < toks.len()
+                && toks[j].word
+                && CONNECTORS.contains(&lw[j].as_str())
+                && toks[j + 1].word
+                && capitalised(&words[j + 1])
+                && !covered(toks[j + 1].start, toks[j + 1].end, &out)
+                && !CALENDAR.contains(&lw[j + 1].trim_end_matches('.'))
+            {
+                j += 2;
+                continue;
+            }
+            if j + 1 < toks.len()
+                && words[j] == ","
+                && toks[j + 1].word
+                && capitalised(&words[j + 1])
+            {
+                let (legal, _) = business_shape(&words[j + 1]);
+                if legal {
+                    j += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        // "Zhao Guangzong and Ni Gaobin" is two names; "Science and Technology Company"
+        // is one.
+        if let Some(k) = (i + 1..j).find(|&k| lw[k] == "and") {
+            let (legal, generic) = business_shape(&text[toks[i].start..toks[j - 1].end]);
+            let institution = lw[i..j].iter().any(|w| INSTITUTIONS.contains(&w.as_str()));
+            if !legal
+                && !generic
+                && !institution
+                && person_like(&words[i..k])
+                && person_like(&words[k + 1..j])
+            {
+                j = k;
+            }
+        }
+        // A demonym alone ("Chinese hackers") names nobody.
+        if j == i + 1 && demonym(&words[i]).is_some() {
+            i = j;
+            continue;
+        }
+        // A sentence-initial word heading only itself ("Treasury said") stays a name; a
+        // sentence-initial plural or adverb does not.
+        let span_words = &words[i..j];
+        if let Some(p) = classify(text, toks, &words, &lw, i, j, memory) {
+            if !(i == 0
+                && j == 1
+                && p.how == "name"
+                && span_words[0].ends_with('s')
+                && !all_caps(&span_words[0]))
+            {
+                out.push(p);
+            }
+        }
+        i = j;
+    }
+    // References to earlier parties: "the group", "he".
+    for i in 0..toks.len() {
+        for (phrase, kinds) in REFERENCES {
+            let parts: Vec<&str> = phrase.split(' ').collect();
+            if i + parts.len() > toks.len()
+                || !parts.iter().enumerate().all(|(k, p)| lw[i + k] == *p)
+            {
+                continue;
+            }
+            let (start, end) = (toks[i].start, toks[i + parts.len() - 1].end);
+            if covered(start, end, &out) {
+                continue;
+            }
+            // The latest party of one of the kinds, in this sentence before the reference
+            // or in an earlier one.
+            let here = out
+                .iter()
+                .filter(|p| p.end <= start && kinds.contains(&p.kind.as_str()))
+                .max_by_key(|p| p.start)
+                .cloned();
+            let earlier = kinds
+                .iter()
+                .filter_map(|k| memory.last.get(*k))
+                .max_by_key(|p| p.start)
+                .cloned();
+            if let Some(antecedent) = here.or(earlier) {
+                out.push(Party {
+                    start,
+                    end,
+                    text: text[start..end].to_owned(),
+                    how: "reference",
+                    ..antecedent
+                });
+            }
+        }
+    }
+    out.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+    out.dedup_by(|b, a| b.start < a.end);
+    // "The group", "he": the first party of the kind in the latest sentence naming one
+    // (the sentence's topic, usually its subject).
+    let mut seen_kinds: Vec<&str> = Vec::new();
+    for p in &out {
+        if !seen_kinds.contains(&p.kind.as_str()) {
+            seen_kinds.push(&p.kind);
+            memory.last.insert(p.kind.clone(), p.clone());
+        }
+    }
+    for p in &out {
+        if p.kind == "person" && p.how != "reference" && p.how != "surname" {
+            let parts: Vec<&str> = p.name.split_whitespace().collect();
+            if parts.len() >= 2 {
+                for part in &parts {
+                    memory
+                        .people
+                        .entry(lower(part))
+                        .or_insert_with(|| p.name.clone());
+                }
+            }
+        }
+    }
+    // Acronyms introduced as "Full Name (ACRONYM)".
+    for w in out.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let between = &text[a.end..b.start];
+        if between.trim() == "(" && all_caps(&b.text) && a.text.contains(' ') {
+            memory
+                .acronyms
+                .insert(b.text.clone(), (a.name.clone(), a.kind.clone()));
+        }
+    }
+    out
+}
+
+fn country_party(start: usize, end: usize, text: &str, code: &'static str) -> Party {
+    let name = dossier_model::country_by_code(code).map_or(text.to_owned(), |c| c.name.to_owned());
+    Party {
+        start,
+        end,
+        text: text.to_owned(),
+        name,
+        kind: "country".into(),
+        candidates: Vec::new(),
+        ambiguous: false,
+        country: Some(code),
+        role: None,
+        how: "country",
+    }
+}
+
+/// Whether a run of words looks like a person's name (two or three capitalised words,
+/// letters only, no institution word): "Zhao Guangzong and Ni Gaobin" is two names.
+fn person_like(words: &[String]) -> bool {
+    (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            capitalised(w)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !INSTITUTIONS.contains(&lower(w).as_str())
+        })
+}
+
+/// What kind of party the capitalised phrase `words[i..j]` is.
+fn classify(
+    text: &str,
+    toks: &[Token],
+    words: &[String],
+    lw: &[String],
+    i: usize,
+    j: usize,
+    memory: &Memory,
+) -> Option<Party> {
+    let start = toks[i].start;
+    let end = toks[j - 1].end;
+    let phrase = &text[start..end];
+    let make =
+        |start: usize, end: usize, kind: &str, how: &'static str, role: Option<String>| Party {
+            start,
+            end,
+            text: text[start..end].to_owned(),
+            name: text[start..end].to_owned(),
+            kind: kind.to_owned(),
+            candidates: Vec::new(),
+            ambiguous: false,
+            country: None,
+            role,
+            how,
+        };
+    if let Some(code) = country_named(phrase) {
+        return Some(country_party(start, end, phrase, code));
+    }
+    // A title heading the phrase: "Foreign Secretary David Cameron", "Mr. Zhao".
+    if let Some(h) = (i..j)
+        .rev()
+        .find(|&k| TITLE_HEADS.contains(&lw[k].as_str()))
+    {
+        let mut first = h + 1;
+        // "Secretary of State Antony Blinken": the title runs on over "of State".
+        if first + 1 < j && lw[first] == "of" {
+            first += 2;
+        }
+        if first < j
+            && words[first..j]
+                .iter()
+                .all(|w| !INSTITUTIONS.contains(&lower(w).as_str()))
+            && j - first <= 4
+        {
+            let role = text[start..toks[first - 1].end].to_owned();
+            let mut p = make(toks[first].start, end, "person", "title", Some(role));
+            resolve_person(&mut p, memory);
+            return Some(p);
+        }
+    }
+    let lower_words: Vec<&str> = lw[i..j].iter().map(String::as_str).collect();
+    let (legal, generic) = business_shape(phrase);
+    if legal {
+        return Some(make(start, end, "organization", "legal form", None));
+    }
+    if lower_words
+        .iter()
+        .any(|w| INSTITUTIONS.contains(&w.trim_end_matches('.')))
+    {
+        return Some(make(start, end, "organization", "institution", None));
+    }
+    // Context before: a role word ("spokesman Lin Jian") or a list of people.
+    let mut b = i;
+    while b > 0 && (words[b - 1] == "," || lw[b - 1] == "and" || lw[b - 1] == "as") {
+        b -= 1;
+    }
+    let before = b.checked_sub(1).map(|k| lw[k].as_str());
+    if before.is_some_and(|w| ROLE_WORDS.contains(&w)) && b == i && j - i <= 4 {
+        let mut p = make(start, end, "person", "role", before.map(str::to_owned));
+        resolve_person(&mut p, memory);
+        return Some(p);
+    }
+    // "nationals, A B and C D": every name of the list after the noun.
+    let mut k = i;
+    let mut in_list = false;
+    while k > 0 {
+        let prev = lw[k - 1].as_str();
+        if PEOPLE_WORDS.contains(&prev) || (ROLE_WORDS.contains(&prev) && k != i) {
+            in_list = true;
+            break;
+        }
+        if prev == "," || prev == "and" || capitalised(&words[k - 1]) || prev == ":" {
+            k -= 1;
+            continue;
+        }
+        break;
+    }
+    if in_list && person_like(&words[i..j]) {
+        let mut p = make(start, end, "person", "nationals", None);
+        resolve_person(&mut p, memory);
+        return Some(p);
+    }
+    // Context after: ", a Chinese national", ", 35, a hacker".
+    if j < toks.len() && words[j] == "," {
+        let window: Vec<&str> = lw[j + 1..(j + 8).min(lw.len())]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let opens = window.first().is_some_and(|w| {
+            matches!(*w, "a" | "an" | "the" | "who" | "one")
+                || w.chars().all(|c| c.is_ascii_digit())
+        });
+        let stop = window
+            .iter()
+            .position(|w| *w == "," || *w == "." || *w == "of" || *w == "at")
+            .unwrap_or(window.len());
+        if opens
+            && window[..stop].iter().any(|w| APPOSITION_PERSON.contains(w))
+            && person_like(&words[i..j])
+        {
+            let mut p = make(start, end, "person", "apposition", None);
+            resolve_person(&mut p, memory);
+            return Some(p);
+        }
+    }
+    if generic && j - i >= 2 {
+        return Some(make(start, end, "organization", "business words", None));
+    }
+    if j - i == 1 {
+        if let Some((name, kind)) = memory.acronyms.get(phrase) {
+            let mut p = make(start, end, kind, "acronym", None);
+            p.name = name.clone();
+            return Some(p);
+        }
+        if let Some(full) = memory.people.get(&lw[i]) {
+            let mut p = make(start, end, "person", "surname", None);
+            p.name = full.clone();
+            return Some(p);
+        }
+        let w = &words[i];
+        if w.len() == 5 && w.starts_with('T') && w[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Some(make(start, end, "attack_pattern", "technique id", None));
+        }
+        if all_caps(w) && w.chars().all(|c| c.is_ascii_uppercase()) && (2..=6).contains(&w.len()) {
+            return Some(make(start, end, "organization", "acronym", None));
+        }
+    }
+    // "ZHAO Guangzong": a surname in capitals before the given names, as lists write them.
+    if (2..=4).contains(&(j - i))
+        && all_caps(&words[i])
+        && words[i + 1..j].iter().all(|w| !all_caps(w))
+        && person_like(&words[i..j])
+    {
+        let mut p = make(start, end, "person", "list style", None);
+        resolve_person(&mut p, memory);
+        return Some(p);
+    }
+    Some(make(start, end, "unknown", "name", None))
+}
+
+fn resolve_person(p: &mut Party, memory: &Memory) {
+    if !p.name.contains(' ') {
+        if let Some(full) = memory.people.get(&lower(&p.name)) {
+            p.name = full.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{sentences, tokens};
+
+    fn find(text: &str) -> Vec<(String, String, &'static str)> {
+        let mut memory = Memory::default();
+        let mut out = Vec::new();
+        for s in sentences(text) {
+            let toks = tokens(text, s);
+            for p in parties(text, s, &toks, &[], &mut memory) {
+                out.push((p.name, p.kind, p.how));
+            }
+        }
+        out
+    }
+
+    fn has(found: &[(String, String, &'static str)], name: &str, kind: &str) -> bool {
+        found.iter().any(|(n, k, _)| n == name && k == kind)
+    }
+
+    #[test]
+    fn people_and_organisations_by_shape() {
+        let text = "The Treasury designated Wuhan Xiaoruizhi Science and Technology Company, Limited \
+            and two Chinese nationals, Zhao Guangzong and Ni Gaobin. Foreign Secretary David Cameron \
+            summoned the ambassador. Chinese foreign ministry spokesman Lin Jian said the claims were \
+            groundless. The Office of Foreign Assets Control (OFAC) acted on Monday. OFAC said Zhao \
+            worked for the Hubei State Security Department. Acme Trading LLC was named. Li Wei, a \
+            Chinese national, was charged.";
+        let found = find(text);
+        for (name, kind) in [
+            ("Treasury", "organization"),
+            (
+                "Wuhan Xiaoruizhi Science and Technology Company, Limited",
+                "organization",
+            ),
+            ("Zhao Guangzong", "person"),
+            ("Ni Gaobin", "person"),
+            ("David Cameron", "person"),
+            ("Lin Jian", "person"),
+            ("Chinese foreign ministry", "organization"),
+            ("Office of Foreign Assets Control", "organization"),
+            ("Hubei State Security Department", "organization"),
+            ("Acme Trading LLC", "organization"),
+            ("Li Wei", "person"),
+        ] {
+            assert!(has(&found, name, kind), "{name} as {kind} in {found:?}");
+        }
+        // Later mentions by acronym and surname resolve to the full names.
+        assert!(found
+            .iter()
+            .any(|(n, _, how)| n == "Office of Foreign Assets Control" && *how == "acronym"));
+        assert!(found
+            .iter()
+            .any(|(n, _, how)| n == "Zhao Guangzong" && *how == "surname"));
+        assert!(!found.iter().any(|(n, _, _)| n == "Monday" || n == "The"));
+    }
+
+    #[test]
+    fn countries_and_references() {
+        let text = "Beijing rejected the report. The British government said APT31 was behind it. \
+            The group targeted MPs.";
+        let mut memory = Memory::default();
+        let mention = Mention {
+            start: text.find("APT31").unwrap_or(0),
+            end: text.find("APT31").unwrap_or(0) + 5,
+            text: "APT31".into(),
+            name: "APT31".into(),
+            candidates: vec![Candidate {
+                entity: "intrusion-set--1".into(),
+                kind: "threat_actor".into(),
+            }],
+            ambiguous: false,
+        };
+        let mut all = Vec::new();
+        for s in sentences(text) {
+            let toks = tokens(text, s);
+            all.extend(parties(
+                text,
+                s,
+                &toks,
+                std::slice::from_ref(&mention),
+                &mut memory,
+            ));
+        }
+        let beijing = all.iter().find(|p| p.text == "Beijing");
+        assert_eq!(
+            beijing.map(|p| (p.kind.as_str(), p.country)),
+            Some(("country", Some("CN")))
+        );
+        let gov = all.iter().find(|p| p.text == "The British government");
+        assert_eq!(gov.and_then(|p| p.country), Some("GB"));
+        let group = all.iter().find(|p| p.text == "The group");
+        assert_eq!(group.map(|p| p.name.as_str()), Some("APT31"));
+        assert_eq!(group.map(|p| p.candidates.len()), Some(1));
+    }
+
+    #[test]
+    fn odd_text_finds_nothing_and_does_not_panic() {
+        for t in [
+            "",
+            ",,,",
+            "(((",
+            "A",
+            "Mr.",
+            "the the the",
+            "Ltd., Ltd.",
+            "北京 说",
+            "\"The",
+            "Secretary",
+        ] {
+            let _ = find(t);
+        }
+        assert!(find("nothing capitalised here at all.").is_empty());
+    }
+}
