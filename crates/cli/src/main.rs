@@ -8,6 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bundled;
 mod inputs;
 mod iocs;
+mod read;
 mod render;
 mod screening;
 mod update;
@@ -148,6 +149,59 @@ enum Command {
         /// Leave out benign look-alikes (reference domains, resolvers, private ranges…)
         #[arg(long)]
         hide_benign: bool,
+    },
+    /// Read a report, advisory or article: entities (known and new), indicators, claims and
+    /// denials with their issuers and dates, held as pending findings; screens every person
+    /// and organisation named against the sanctions lists
+    Read {
+        /// A UTF-8 text file, or `-` for standard input
+        file: PathBuf,
+        /// When the document was published (relative dates are read against it) [default: today]
+        #[arg(long)]
+        published: Option<PartialDate>,
+        /// The document's title [default: its first line]
+        #[arg(long)]
+        title: Option<String>,
+        /// Who published it (the issuer of what the text says in its own voice)
+        #[arg(long)]
+        publisher: Option<String>,
+        /// The document's TLP marking
+        #[arg(long, default_value = "clear")]
+        tlp: Tlp,
+    },
+    /// List findings of documents read: pending ones by default
+    Review {
+        /// Which findings: pending, accepted, rejected or all
+        #[arg(long, default_value = "pending")]
+        status: String,
+        /// Only the findings of this document (source id)
+        #[arg(long)]
+        document: Option<String>,
+    },
+    /// Accept findings: their statements join the store with the document as source
+    Accept {
+        /// Finding ids (as `dossier review` lists them)
+        #[arg(required_unless_present = "all")]
+        ids: Vec<i64>,
+        /// Every pending finding (of --document, if given)
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+        #[arg(long)]
+        document: Option<String>,
+        /// Why, kept with the decision
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, env = "USER", default_value = "analyst")]
+        analyst: String,
+    },
+    /// Reject findings: nothing of them joins the store; the decision is kept
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, env = "USER", default_value = "analyst")]
+        analyst: String,
     },
     /// Record that two entities are the same (an analyst's link)
     Link {
@@ -590,6 +644,102 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                         print!("{}", render::diff(&diff));
                     }
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Read {
+            file,
+            published,
+            title,
+            publisher,
+            tlp,
+        } => {
+            let (text, label) = read::read_text(file)?;
+            let mut store = open(cli)?;
+            ensure_initialised(&mut store, cli.json)?;
+            let index = screening::build_index(&store, filter(None))?;
+            let info = read::DocumentInfo {
+                file_name: file
+                    .file_name()
+                    .map_or(label.clone(), |f| f.to_string_lossy().into_owned()),
+                title: title.clone(),
+                publisher: publisher.clone(),
+                published: *published,
+                marking: *tlp,
+            };
+            let result =
+                read::read_document(&mut store, &text, &info, &index, filter(None), &now())
+                    .with_context(|| format!("{label}: nothing was stored"))?;
+            if cli.json {
+                print_json(&result)?;
+            } else {
+                print!("{}", read::render_read(&result));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review { status, document } => {
+            if !matches!(status.as_str(), "pending" | "accepted" | "rejected" | "all") {
+                bail!("--status {status:?}: one of pending, accepted, rejected, all");
+            }
+            let store = open(cli)?;
+            let f = dossier_store::FindingFilter {
+                status: (status != "all").then(|| status.clone()),
+                source: document.clone(),
+            };
+            let found = store.findings(&f, cli.clearance)?;
+            if cli.json {
+                print_json(&found)?;
+            } else {
+                print!("{}", read::render_review(&found));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Accept {
+            ids,
+            all,
+            document,
+            note,
+            analyst,
+        } => {
+            let mut store = open(cli)?;
+            let ids = if *all {
+                store.pending_ids(document.as_deref(), cli.clearance)?
+            } else {
+                ids.clone()
+            };
+            let outcome = store.decide(
+                &ids,
+                dossier_store::Decision::Accept,
+                analyst,
+                note.as_deref(),
+                cli.clearance,
+                &now(),
+            )?;
+            if cli.json {
+                print_json(&outcome)?;
+            } else {
+                println!(
+                    "accepted {} findings; {} statements added",
+                    outcome.decided.len(),
+                    outcome.statements_added
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reject { ids, note, analyst } => {
+            let mut store = open(cli)?;
+            let outcome = store.decide(
+                ids,
+                dossier_store::Decision::Reject,
+                analyst,
+                note.as_deref(),
+                cli.clearance,
+                &now(),
+            )?;
+            if cli.json {
+                print_json(&outcome)?;
+            } else {
+                println!("rejected {} findings", outcome.decided.len());
             }
             Ok(ExitCode::SUCCESS)
         }

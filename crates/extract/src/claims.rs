@@ -209,8 +209,9 @@ pub fn read(text: &str, gazetteer: &Gazetteer, published: Day) -> Reading {
     let mut per_sentence: Vec<(Vec<Token>, Vec<Party>, Option<Party>)> = Vec::new();
     for &span in &sentence_spans {
         let toks = tokens(text, span);
+        let before = memory.snapshot();
         let ps = parties(text, span, &toks, &mentions, &mut memory);
-        let issuer = speaker(text, &toks, &ps, &memory);
+        let issuer = speaker(text, &toks, &ps, &before);
         reading.parties.extend(ps.iter().cloned());
         per_sentence.push((toks, ps, issuer));
     }
@@ -236,6 +237,10 @@ pub fn read(text: &str, gazetteer: &Gazetteer, published: Day) -> Reading {
     for (idx, &span) in sentence_spans.iter().enumerate() {
         let (toks, ps, issuer) = &per_sentence[idx];
         let s_text = &text[span.0..span.1];
+        // Headings (no closing punctuation) restate the story; claims come from its body.
+        if !s_text.ends_with(['.', '!', '?', '"', '”', '’', ')', '\'']) {
+            continue;
+        }
         let denial = denial_cue()
             .find(s_text)
             .map(|m| (span.0 + m.start(), span.0 + m.end()));
@@ -553,9 +558,13 @@ fn sentence_claims(
                 })
                 .map(|(i, _)| i)
                 .next_back();
-            idx.map(|i| coordinated(text, ps, i, false))
+            idx.map(|i| coordinated(text, ps, i, false, span.1))
                 .unwrap_or_default()
         };
+        // A cue inside an aside (", a front company for X,") reads its object there.
+        let list_end = cue_aside
+            .and_then(|(_, b)| toks.get(b))
+            .map_or(span.1, |t| t.start);
         let after = |from: usize| -> Vec<Party> {
             let limit = toks
                 .iter()
@@ -566,7 +575,7 @@ fn sentence_claims(
             let idx = ps
                 .iter()
                 .position(|p| p.start >= from && p.start <= limit && !speaking(p));
-            idx.map(|i| coordinated(text, ps, i, true))
+            idx.map(|i| coordinated(text, ps, i, true, list_end))
                 .unwrap_or_default()
         };
         let after_word = |word: &str, from: usize| -> Option<usize> {
@@ -756,25 +765,81 @@ fn fits(predicate: &str, subject: &Party, object: &Party) -> bool {
     }
 }
 
+/// What may stand between two parties of one list: ",", "and", ", and two Chinese
+/// nationals,", "as well as".
+fn list_joiner() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &RE,
+        r"(?i)^,?\s*(?:and|or|as\s+well\s+as|&|along\s+with|together\s+with)?\s*(?:(?:the|its|their|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)?\s*(?:[A-Z][\w-]*\s+)?(?:nationals?|citizens?|individuals?|persons?|people|companies|company|entities|entity|firms?|officials?|officers?|men|women|hackers?|businessm[ae]n|executives?|subsidiar(?:y|ies)|affiliates?)\s*,?)?\s*(?:and\s+)?$",
+    )
+}
+
+fn joined_text(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|b| b.len() <= 80 && list_joiner().is_match(b.trim()))
+}
+
 /// The party at `i` and those listed with it ("A, B and C"), forwards or backwards.
-fn coordinated(text: &str, ps: &[Party], i: usize, forward: bool) -> Vec<Party> {
-    let joined = |a: &Party, b: &Party| {
-        let between = text[a.end..b.start].trim().to_lowercase();
-        matches!(
-            between.as_str(),
-            "," | "and" | ", and" | "or" | ", or" | "as well as" | "and its" | "&"
-        )
+/// Forwards, a list runs on past an aside of its own (", a front company for X, and Y").
+fn coordinated(text: &str, ps: &[Party], i: usize, forward: bool, limit: usize) -> Vec<Party> {
+    let compatible = |a: &Party, b: &Party| {
+        a.kind == b.kind
+            || (matches!(a.kind.as_str(), "person" | "organization" | "unknown")
+                && matches!(b.kind.as_str(), "person" | "organization" | "unknown"))
     };
     let mut out = vec![ps[i].clone()];
     if forward {
         let mut k = i;
-        while k + 1 < ps.len() && joined(&ps[k], &ps[k + 1]) && ps[k + 1].kind == ps[i].kind {
-            out.push(ps[k + 1].clone());
-            k += 1;
+        while k + 1 < ps.len() && ps[k + 1].end <= limit {
+            let mut next = k + 1;
+            if !joined_text(text, ps[k].end, ps[next].start) {
+                let rest = &text[ps[k].end..];
+                let opens = rest
+                    .trim_start()
+                    .strip_prefix(',')
+                    .map(str::trim_start)
+                    .is_some_and(|r| {
+                        let w = r.split_whitespace().next().unwrap_or("").to_lowercase();
+                        matches!(
+                            w.as_str(),
+                            "a" | "an"
+                                | "which"
+                                | "who"
+                                | "its"
+                                | "their"
+                                | "based"
+                                | "also"
+                                | "acting"
+                        )
+                    });
+                let close = rest.find(", and ").filter(|c| *c < 160);
+                let resumed = match (opens, close) {
+                    (true, Some(c)) => {
+                        let resume = ps[k].end + c + 1;
+                        ps.iter()
+                            .position(|p| p.start >= resume)
+                            .filter(|&n| joined_text(text, resume, ps[n].start))
+                    }
+                    _ => None,
+                };
+                match resumed.filter(|&n| ps[n].end <= limit) {
+                    Some(n) => next = n,
+                    None => break,
+                }
+            }
+            if !compatible(&ps[i], &ps[next]) {
+                break;
+            }
+            out.push(ps[next].clone());
+            k = next;
         }
     } else {
         let mut k = i;
-        while k > 0 && joined(&ps[k - 1], &ps[k]) && ps[k - 1].kind == ps[i].kind {
+        while k > 0
+            && joined_text(text, ps[k - 1].end, ps[k].start)
+            && compatible(&ps[k - 1], &ps[i])
+        {
             out.push(ps[k - 1].clone());
             k -= 1;
         }

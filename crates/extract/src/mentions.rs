@@ -47,8 +47,16 @@ impl Gazetteer {
             std::collections::BTreeMap::new();
         for n in names {
             let name = n.name.trim();
-            // Very short names ("A", "IT") match too much to be useful.
+            // Very short names ("A", "IT") match too much to be useful; so do one-word names
+            // of people, vessels and aircraft ("SAID", "JUSTICE" on sanctions lists).
             if name.chars().count() < 3 || !name.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            let one_word = !name.contains(char::is_whitespace);
+            if one_word
+                && matches!(n.kind.as_str(), "person" | "vessel" | "aircraft")
+                && !name.chars().any(|c| c.is_ascii_digit())
+            {
                 continue;
             }
             let entry = by_key
@@ -121,13 +129,28 @@ fn is_unspaced(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}' | '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}')
 }
 
-/// Case rules: a name written in capitals or with digits ("APT31", "TA412") matches in
-/// any case; any other name must have its capitals where the gazetteer has them ("Fox
-/// Kitten" matches "Fox Kitten" and "FOX KITTEN", not "fox kitten"), so that names made of
-/// ordinary words ("Equation", "Gold") do not match those words in lowercase.
+/// Case rules: a name with digits ("APT31", "TA412") matches in any case; a short name in
+/// capitals ("MSS", "GRU") only in capitals; a longer name in capitals, as sanctions lists
+/// write them ("MINISTRY OF STATE SECURITY"), where each of its words starts with a
+/// capital in the text, short function words aside; any other name must have its capitals
+/// where the gazetteer has them ("Fox Kitten" matches "Fox Kitten" and "FOX KITTEN", not
+/// "fox kitten"), so that names made of ordinary words ("Equation", "Gold") do not match
+/// those words in lowercase.
 fn case_fits(name: &str, found: &str) -> bool {
-    if name.chars().any(|c| c.is_ascii_digit()) || !name.chars().any(|c| c.is_lowercase()) {
+    if name.chars().any(|c| c.is_ascii_digit()) {
         return true;
+    }
+    if !name.chars().any(|c| c.is_lowercase()) {
+        if name.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !name.contains(' ') {
+            return !found.chars().any(|c| c.is_lowercase());
+        }
+        return found.split_whitespace().all(|w| {
+            w.chars().next().is_some_and(|c| !c.is_lowercase())
+                || matches!(
+                    w,
+                    "of" | "and" | "for" | "the" | "de" | "al" | "in" | "on" | "&"
+                )
+        });
     }
     name.chars()
         .zip(found.chars())

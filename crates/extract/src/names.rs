@@ -574,6 +574,15 @@ impl Memory {
     pub fn last_of(&self, kind: &str) -> Option<&Party> {
         self.last.get(kind)
     }
+
+    /// The last party of each kind, as of now (before the next sentence is read).
+    pub fn snapshot(&self) -> Memory {
+        Memory {
+            people: HashMap::new(),
+            acronyms: HashMap::new(),
+            last: self.last.clone(),
+        }
+    }
 }
 
 /// The parties of one sentence, in order, given its tokens and the gazetteer's mentions in
@@ -599,11 +608,18 @@ pub fn parties(
             continue;
         }
         let kind = m.candidates.first().map_or("unknown", |c| c.kind.as_str());
+        // Names lists write in capitals read better as the text writes them.
+        let listed_in_capitals = !m.name.chars().any(char::is_lowercase)
+            && m.name.chars().filter(|c| c.is_alphabetic()).count() > 5;
         out.push(Party {
             start: m.start,
             end: m.end,
             text: m.text.clone(),
-            name: m.name.clone(),
+            name: if listed_in_capitals {
+                m.text.clone()
+            } else {
+                m.name.clone()
+            },
             kind: kind.to_owned(),
             candidates: m.candidates.clone(),
             ambiguous: m.ambiguous,
@@ -619,6 +635,11 @@ pub fn parties(
     for i in 0..toks.len() {
         let (code, first) = if let Some(c) = demonym(&words[i]).filter(|_| capitalised(&words[i])) {
             (c, i)
+        } else if capitalised(&words[i]) && places().names.contains_key(&lw[i]) {
+            match country_named(&words[i]) {
+                Some(c) => (c, i),
+                None => continue,
+            }
         } else if i + 1 < toks.len() && (lw[i + 1] == "'s" || lw[i + 1] == "’s") {
             match country_named(&words[i]) {
                 Some(c) => (c, i),
@@ -731,11 +752,15 @@ pub fn parties(
         if let Some(k) = (i + 1..j).find(|&k| lw[k] == "and") {
             let (legal, generic) = business_shape(&text[toks[i].start..toks[j - 1].end]);
             let institution = lw[i..j].iter().any(|w| INSTITUTIONS.contains(&w.as_str()));
-            if !legal
-                && !generic
-                && !institution
-                && person_like(&words[i..k])
-                && person_like(&words[k + 1..j])
+            let left = &text[toks[i].start..toks[k - 1].end];
+            let right = &text[toks[k + 1].start..toks[j - 1].end];
+            let countries = country_named(left).is_some() || country_named(right).is_some();
+            if countries
+                || (!legal
+                    && !generic
+                    && !institution
+                    && person_like(&words[i..k])
+                    && person_like(&words[k + 1..j]))
             {
                 j = k;
             }

@@ -47,6 +47,9 @@ predicates! {
     INCIDENT_TYPE = "incident_type": "The kind of operations the actor runs (value: text).";
     ACTOR_TYPE = "actor_type": "How the issuer classes an actor (financially motivated, influence operations…).";
     SANCTIONED_BY = "sanctioned_by": "The authority that designated the subject (object: the authority).";
+    CHARGED_BY = "charged_by": "The authority that charged or indicted the subject (object: the authority).";
+    FRONT_FOR = "front_for": "The subject is a front or cover company for the object.";
+    MEMBER_OF = "member_of": "The subject is a member, officer or part of the object.";
     SANCTION_PROGRAM = "sanction_program": "The sanctions programme of a designation (value: identifier).";
     WEAK_ALIAS = "weak_alias": "A low-quality alias, as lists mark them; screened with care.";
     BIRTH_DATE = "birth_date": "Date of birth (value: date, or text for ranges and approximations).";

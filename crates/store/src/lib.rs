@@ -5,6 +5,7 @@
 //! (or the newest published by an as-of date), filtered by the reader's TLP clearance.
 
 mod diff;
+mod findings;
 mod gazetteer;
 mod import;
 mod resolve;
@@ -19,6 +20,9 @@ use dossier_model::{EntityId, PartialDate, Tlp};
 use rusqlite::Connection;
 
 pub use diff::{DiffChange, DiffEntity, SourceDiff};
+pub use findings::{
+    Decision, DecisionOutcome, DocumentOutcome, Finding, FindingFilter, NewFinding,
+};
 pub use import::{ImportOutcome, SourceRecord};
 pub use resolve::{Ambiguity, Resolution};
 pub use view::{
@@ -44,6 +48,10 @@ pub enum StoreError {
     NoEntity(EntityId),
     #[error("no source {0}")]
     NoSource(String),
+    #[error("no finding {0}")]
+    NoFinding(i64),
+    #[error("finding {id} was already {status}")]
+    AlreadyDecided { id: i64, status: String },
 }
 
 /// What a reader may see: their clearance, and optionally a date to see the state as of.

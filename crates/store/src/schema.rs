@@ -56,6 +56,30 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX statement_name_key ON statement(name_key) WHERE name_key IS NOT NULL;
     CREATE INDEX statement_source ON statement(source);
     "#,
+    // 2: documents read, with their text, and findings awaiting an analyst's decision.
+    r#"
+    CREATE TABLE document (
+        source INTEGER PRIMARY KEY REFERENCES source(num) ON DELETE CASCADE,
+        text   TEXT NOT NULL
+    );
+    CREATE TABLE finding (
+        num        INTEGER PRIMARY KEY,
+        source     INTEGER NOT NULL REFERENCES source(num) ON DELETE CASCADE,
+        kind       TEXT NOT NULL,
+        status     TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+        span_start INTEGER NOT NULL,
+        span_end   INTEGER NOT NULL,
+        summary    TEXT NOT NULL,
+        detail     TEXT NOT NULL,
+        statements TEXT NOT NULL,
+        marking    INTEGER NOT NULL,
+        decided_at TEXT,
+        decided_by TEXT,
+        note       TEXT
+    );
+    CREATE INDEX finding_source ON finding(source, status);
+    CREATE INDEX finding_status ON finding(status);
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {

@@ -1,0 +1,599 @@
+//! `dossier read`, `review`, `accept` and `reject`: a document becomes a source whose
+//! findings (entities, indicators, claims and denials) wait for an analyst's decision, and
+//! every person and organisation it names is screened against the sanctions lists.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context, Result};
+use dossier_extract::claims::{read, Claim, Reading};
+use dossier_extract::dates::Day;
+use dossier_extract::indicators;
+use dossier_extract::mentions::Gazetteer;
+use dossier_extract::names::Party;
+use dossier_model::{
+    name_key, Confidence, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate,
+    Source, SourceKind, Stance, Statement, Tlp, Value,
+};
+use dossier_screen::{Index, Kind, Query};
+use dossier_store::{DocumentOutcome, Finding, NewFinding, ReadFilter, Store};
+use serde::Serialize;
+
+/// What the reader is told about a document.
+#[derive(Debug, Clone)]
+pub struct DocumentInfo {
+    pub file_name: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<PartialDate>,
+    pub marking: Tlp,
+}
+
+/// A sanctions hit for a party of the document.
+#[derive(Debug, Serialize)]
+pub struct PartyHit {
+    pub party: String,
+    pub kind: String,
+    pub caption: String,
+    pub entity: String,
+    pub score: f64,
+    pub lists: Vec<String>,
+}
+
+/// The result of `dossier read`.
+#[derive(Debug, Serialize)]
+pub struct ReadResult {
+    #[serde(flatten)]
+    pub outcome: DocumentOutcome,
+    /// Known entities the text names, with how often.
+    pub linked: Vec<LinkedEntity>,
+    pub screening: Vec<PartyHit>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkedEntity {
+    pub name: String,
+    pub kind: String,
+    pub entities: Vec<String>,
+    pub ambiguous: bool,
+    pub mentions: usize,
+}
+
+/// The day the document speaks from: its publication date (the first day of a partial
+/// one), else today.
+fn publication_day(published: Option<PartialDate>) -> Day {
+    let today = time::OffsetDateTime::now_utc().date();
+    let fallback = Day::new(
+        today.year(),
+        u32::from(u8::from(today.month())),
+        u32::from(today.day()),
+    );
+    let parsed = published.and_then(|p| {
+        let s = p.to_string();
+        let mut parts = s.split('-');
+        let y: i32 = parts.next()?.parse().ok()?;
+        let m: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+        let d: u32 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+        Day::new(y, m, d)
+    });
+    parsed.or(fallback).unwrap_or(Day {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
+}
+
+fn stix_type(kind: &str) -> &'static str {
+    match kind {
+        "threat_actor" => "intrusion-set",
+        "malware" => "malware",
+        "tool" => "tool",
+        "attack_pattern" => "attack-pattern",
+        "campaign" => "campaign",
+        "country" => "location",
+        _ => "identity",
+    }
+}
+
+/// The entity a party stands for: the store's entity when the name is known and not
+/// shared, the country's entity, or an entity of its own derived from its kind and name
+/// (the same new name in two documents is one entity).
+fn entity_of(p: &Party) -> (EntityId, bool) {
+    if !p.ambiguous {
+        if let Some(c) = p.candidates.first() {
+            if let Ok(id) = EntityId::parse(&c.entity) {
+                return (id, false);
+            }
+        }
+    }
+    if let Some(code) = p.country.filter(|_| p.kind == "country") {
+        if let Some(c) = dossier_model::country_by_code(code) {
+            return (c.entity_id(), false);
+        }
+    }
+    let kind = if p.kind == "unknown" {
+        "organization"
+    } else {
+        p.kind.as_str()
+    };
+    (
+        EntityId::derived(
+            stix_type(kind),
+            &format!("document-name:{kind}:{}", name_key(&p.name)),
+        ),
+        true,
+    )
+}
+
+/// `is_a` and `name` statements for a party the store does not know.
+fn introduce(p: &Party, source: &Source, marking: Tlp, out: &mut Vec<Statement>) -> EntityId {
+    let (id, new) = entity_of(p);
+    if new {
+        let kind = match p.kind.as_str() {
+            "person" => EntityKind::Person,
+            "threat_actor" => EntityKind::ThreatActor,
+            "malware" => EntityKind::Malware,
+            "tool" => EntityKind::Tool,
+            "attack_pattern" => EntityKind::AttackPattern,
+            _ => EntityKind::Organization,
+        };
+        let mut is_a = Statement::new(
+            id.clone(),
+            Predicate::IS_A,
+            Object::Value(Value::text(kind.as_str())),
+            source.id.clone(),
+        );
+        is_a.marking = marking;
+        let mut name = Statement::new(
+            id.clone(),
+            Predicate::NAME,
+            Object::Value(Value::text(&p.name)),
+            source.id.clone(),
+        );
+        name.marking = marking;
+        out.push(is_a);
+        out.push(name);
+        if let Some(role) = &p.role {
+            let mut position = Statement::new(
+                id.clone(),
+                Predicate::POSITION,
+                Object::Value(Value::text(role)),
+                source.id.clone(),
+            );
+            position.marking = marking;
+            out.push(position);
+        }
+    }
+    id
+}
+
+fn partial(d: Day) -> Option<PartialDate> {
+    PartialDate::parse(&d.to_string()).ok()
+}
+
+fn claim_statements(
+    c: &Claim,
+    text: &str,
+    source: &Source,
+    publisher: Option<&Party>,
+    day: Day,
+    marking: Tlp,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let subject = introduce(&c.subject, source, marking, &mut out);
+    let object = if c.predicate == "alias" {
+        Object::Value(Value::text(&c.object.text))
+    } else {
+        Object::Entity(introduce(&c.object, source, marking, &mut out))
+    };
+    let issuer = c
+        .issuer
+        .as_ref()
+        .or(publisher)
+        .map(|p| introduce(p, source, marking, &mut out));
+    let predicate = Predicate::parse(c.predicate).unwrap_or(Predicate::LINKED_TO);
+    let mut s = Statement::new(subject, predicate, object, source.id.clone());
+    s.stance = c.stance;
+    s.issuer = issuer;
+    s.stated_at = partial(day);
+    // A designation or charge on a day holds from that day; a day named with any other
+    // claim is when it was said ("said on Monday"); months, years, ranges and periods
+    // are when the activity took place.
+    if let Some(w) = &c.when {
+        let acts = matches!(c.predicate, "sanctioned_by" | "charged_by");
+        if w.precision == "day" && !acts {
+            s.stated_at = partial(w.from);
+        } else {
+            s.valid_from = partial(w.from);
+            if w.from != w.to && w.precision != "day" {
+                s.valid_to = partial(w.to);
+            }
+        }
+    }
+    s.confidence = c
+        .confidence
+        .and_then(|v| Confidence::new(i64::from(v)).ok());
+    s.marking = marking;
+    s.note = text
+        .get(c.sentence.0..c.sentence.1)
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    out.push(s);
+    out
+}
+
+fn claim_summary(c: &Claim, publisher: Option<&str>) -> String {
+    let issuer = c.issuer.as_ref().map_or_else(
+        || publisher.map_or("the document".to_owned(), |p| format!("{p} (publisher)")),
+        |i| i.name.clone(),
+    );
+    let verb = if c.stance == Stance::Denies {
+        "denies"
+    } else {
+        "says"
+    };
+    let when = c.when.as_ref().map_or(String::new(), |w| {
+        if w.from == w.to {
+            format!(" ({})", w.from)
+        } else {
+            format!(" ({} to {})", w.from, w.to)
+        }
+    });
+    format!(
+        "{issuer} {verb}: {} {} {}{when}",
+        c.subject.name, c.predicate, c.object.name
+    )
+}
+
+/// Builds the findings of a reading.
+fn findings(
+    text: &str,
+    reading: &Reading,
+    source: &Source,
+    info: &DocumentInfo,
+    day: Day,
+) -> Vec<NewFinding> {
+    let mut out = Vec::new();
+    let publisher = info.publisher.as_ref().map(|name| Party {
+        start: 0,
+        end: 0,
+        text: name.clone(),
+        name: name.clone(),
+        kind: "organization".into(),
+        candidates: Vec::new(),
+        ambiguous: false,
+        country: None,
+        role: None,
+        how: "publisher",
+    });
+    // New people and organisations, once each.
+    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+    for p in &reading.parties {
+        if p.is_known() || !p.is_person_or_org() || p.how == "reference" || p.kind == "country" {
+            continue;
+        }
+        let key = format!("{}:{}", p.kind, name_key(&p.name));
+        if seen.insert(key, ()).is_some() {
+            continue;
+        }
+        let mut statements = Vec::new();
+        introduce(p, source, info.marking, &mut statements);
+        out.push(NewFinding {
+            kind: "entity".into(),
+            span: (p.start, p.end),
+            summary: format!(
+                "new {}: {}{}",
+                p.kind,
+                p.name,
+                p.role.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+            ),
+            detail: serde_json::to_value(p).unwrap_or_default(),
+            statements,
+        });
+    }
+    for i in indicators(text) {
+        if i.suppressed.is_some() {
+            continue;
+        }
+        let kind = serde_json::to_value(i.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let id = EntityId::derived("indicator", &format!("{kind}:{}", i.value));
+        let mut statements = Vec::new();
+        for (predicate, value) in [
+            (Predicate::IS_A, EntityKind::Indicator.as_str().to_owned()),
+            (Predicate::NAME, i.value.clone()),
+        ] {
+            let mut s = Statement::new(
+                id.clone(),
+                predicate,
+                Object::Value(Value::text(value)),
+                source.id.clone(),
+            );
+            s.marking = info.marking;
+            statements.push(s);
+        }
+        let mut t = Statement::new(
+            id.clone(),
+            Predicate::ATTRIBUTE,
+            Object::Value(Value::text(&kind)),
+            source.id.clone(),
+        );
+        t.note = Some("indicator type".into());
+        t.marking = info.marking;
+        statements.push(t);
+        let mut seen_on = Statement::new(
+            id,
+            Predicate::FIRST_SEEN,
+            Object::Value(Value::Date {
+                date: partial(day).unwrap_or_else(|| {
+                    PartialDate::parse("1970").unwrap_or_else(|_| unreachable!())
+                }),
+            }),
+            source.id.clone(),
+        );
+        seen_on.marking = info.marking;
+        statements.push(seen_on);
+        out.push(NewFinding {
+            kind: "indicator".into(),
+            span: (i.start, i.end),
+            summary: format!("indicator {kind}: {}", i.value),
+            detail: serde_json::to_value(&i).unwrap_or_default(),
+            statements,
+        });
+    }
+    for c in &reading.claims {
+        out.push(NewFinding {
+            kind: "claim".into(),
+            span: c.cue,
+            summary: claim_summary(c, info.publisher.as_deref()),
+            detail: serde_json::to_value(c).unwrap_or_default(),
+            statements: claim_statements(c, text, source, publisher.as_ref(), day, info.marking),
+        });
+    }
+    out
+}
+
+/// Reads a document, stores it with its pending findings, and screens its parties.
+pub fn read_document(
+    store: &mut Store,
+    text: &str,
+    info: &DocumentInfo,
+    index: &Index,
+    filter: ReadFilter,
+    now: &str,
+) -> Result<ReadResult> {
+    let names = store.gazetteer_names(filter)?;
+    let gazetteer = Gazetteer::new(names);
+    let day = publication_day(info.published);
+    let reading = read(text, &gazetteer, day);
+    let hash = ContentHash::of(text.as_bytes());
+    let title = info.title.clone().unwrap_or_else(|| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map_or_else(|| info.file_name.clone(), |l| l.chars().take(120).collect())
+    });
+    let mut source = Source::new(
+        SourceKind::Report,
+        &format!("document/{}", hash.as_str()),
+        &title,
+        hash,
+    );
+    source.publisher.clone_from(&info.publisher);
+    source.published = info.published.or_else(|| partial(day));
+    source.file_name = Some(info.file_name.clone());
+    let found = findings(text, &reading, &source, info, day);
+    let outcome = store
+        .add_document(&source, text, &found, info.marking, now)
+        .context("storing the document")?;
+    // Known entities named.
+    let mut linked: BTreeMap<String, LinkedEntity> = BTreeMap::new();
+    for p in reading
+        .parties
+        .iter()
+        .filter(|p| p.is_known() && p.how != "reference")
+    {
+        let e = linked
+            .entry(p.name.clone())
+            .or_insert_with(|| LinkedEntity {
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                entities: p.candidates.iter().map(|c| c.entity.clone()).collect(),
+                ambiguous: p.ambiguous,
+                mentions: 0,
+            });
+        e.mentions += 1;
+    }
+    // Screening: every person and organisation, once per name.
+    let mut screening = Vec::new();
+    let mut screened: Vec<String> = Vec::new();
+    for p in reading
+        .parties
+        .iter()
+        .filter(|p| p.is_person_or_org() && p.how != "reference")
+    {
+        let key = name_key(&p.name);
+        if screened.contains(&key) {
+            continue;
+        }
+        screened.push(key);
+        let mut q = Query::new(p.name.clone());
+        q.kind = if p.kind == "person" {
+            Kind::Person
+        } else {
+            Kind::Organization
+        };
+        q.limit = 3;
+        for hit in index
+            .screen(&q)
+            .into_iter()
+            .filter(|h| h.matched && !h.listings.is_empty())
+        {
+            screening.push(PartyHit {
+                party: p.name.clone(),
+                kind: p.kind.clone(),
+                caption: hit.caption.clone(),
+                entity: hit.id.clone(),
+                score: hit.score,
+                lists: hit
+                    .listings
+                    .iter()
+                    .map(|l| {
+                        let mut s = l.authority.clone().unwrap_or_else(|| l.dataset.clone());
+                        if !l.programs.is_empty() {
+                            let _ = write!(s, " [{}]", l.programs.join(", "));
+                        }
+                        if let Some(d) = &l.listed_on {
+                            let _ = write!(s, " listed {d}");
+                        }
+                        s
+                    })
+                    .collect(),
+            });
+        }
+    }
+    Ok(ReadResult {
+        outcome,
+        linked: linked.into_values().collect(),
+        screening,
+    })
+}
+
+/// Text rendering of a read.
+pub fn render_read(r: &ReadResult) -> String {
+    let mut out = String::new();
+    let s = &r.outcome.source;
+    let _ = writeln!(out, "{} ({})", s.title, s.id);
+    let _ = writeln!(
+        out,
+        "published {}{}",
+        s.published.map_or("unknown".into(), |p| p.to_string()),
+        s.publisher
+            .as_ref()
+            .map_or(String::new(), |p| format!(" by {p}"))
+    );
+    if r.outcome.already_present {
+        let _ = writeln!(
+            out,
+            "this text was read before; its findings and decisions are unchanged"
+        );
+    }
+    if !r.linked.is_empty() {
+        let _ = writeln!(out, "\nknown entities named:");
+        for l in &r.linked {
+            let amb = if l.ambiguous {
+                format!("  AMBIGUOUS: {}", l.entities.join(", "))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {} ({}) ×{}{amb}", l.name, l.kind, l.mentions);
+        }
+    }
+    for (kind, label) in [
+        ("entity", "new people and organisations"),
+        ("indicator", "indicators"),
+        ("claim", "claims and denials"),
+    ] {
+        let list: Vec<&Finding> = r
+            .outcome
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .collect();
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{label}:");
+        for f in list {
+            let _ = writeln!(out, "  #{:<5} {:<8} {}", f.id, f.status, f.summary);
+            if kind == "claim" {
+                let _ = writeln!(out, "         “{}”", f.context);
+            }
+        }
+    }
+    if r.screening.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nsanctions screening: no person or organisation named is listed"
+        );
+    } else {
+        let _ = writeln!(out, "\nsanctions screening hits:");
+        for h in &r.screening {
+            let _ = writeln!(
+                out,
+                "  {} ({}) ~ {} {:.2}  {}  [{}]",
+                h.party,
+                h.kind,
+                h.caption,
+                h.score,
+                h.lists.join("; "),
+                h.entity
+            );
+        }
+    }
+    let pending = r
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.status == "pending")
+        .count();
+    if pending > 0 {
+        let _ = writeln!(out, "\n{pending} findings pending: dossier review, dossier accept ID…|--all, dossier reject ID…");
+    }
+    out
+}
+
+/// Text rendering of findings for review.
+pub fn render_review(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    if findings.is_empty() {
+        out.push_str("no findings\n");
+        return out;
+    }
+    let mut document = "";
+    for f in findings {
+        if f.document != document {
+            document = &f.document;
+            let _ = writeln!(out, "\n{} ({})", f.document, f.source);
+        }
+        let decided = f
+            .decided_by
+            .as_ref()
+            .map_or(String::new(), |b| format!(" by {b}"));
+        let _ = writeln!(out, "  #{:<5} {:<8}{decided} {}", f.id, f.status, f.summary);
+        if !f.context.is_empty() {
+            let _ = writeln!(out, "         “{}”", f.context);
+        }
+        if let Some(n) = &f.note {
+            let _ = writeln!(out, "         note: {n}");
+        }
+    }
+    out
+}
+
+/// Reads a document file as UTF-8, naming the first bad byte.
+pub fn read_text(path: &std::path::Path) -> Result<(String, String)> {
+    let (bytes, label) = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b)
+            .context("reading standard input")?;
+        (b, "standard input".to_owned())
+    } else {
+        (
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+            path.display().to_string(),
+        )
+    };
+    match String::from_utf8(bytes) {
+        Ok(t) if t.trim().is_empty() => bail!("{label}: the document is empty"),
+        Ok(t) => Ok((
+            t.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(t),
+            label,
+        )),
+        Err(e) => bail!(
+            "{label}: not UTF-8 text at byte {} (convert it first, e.g. with iconv)",
+            e.utf8_error().valid_up_to()
+        ),
+    }
+}
