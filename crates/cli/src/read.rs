@@ -126,7 +126,13 @@ fn entity_of(p: &Party) -> (EntityId, bool) {
 }
 
 /// `is_a` and `name` statements for a party the store does not know.
-fn introduce(p: &Party, source: &Source, marking: Tlp, out: &mut Vec<Statement>) -> EntityId {
+fn introduce(
+    p: &Party,
+    source: &Source,
+    marking: Tlp,
+    day: Day,
+    out: &mut Vec<Statement>,
+) -> EntityId {
     let (id, new) = entity_of(p);
     if new {
         let kind = match p.kind.as_str() {
@@ -151,6 +157,8 @@ fn introduce(p: &Party, source: &Source, marking: Tlp, out: &mut Vec<Statement>)
             source.id.clone(),
         );
         name.marking = marking;
+        is_a.stated_at = partial(day);
+        name.stated_at = partial(day);
         out.push(is_a);
         out.push(name);
         if let Some(role) = &p.role {
@@ -161,6 +169,7 @@ fn introduce(p: &Party, source: &Source, marking: Tlp, out: &mut Vec<Statement>)
                 source.id.clone(),
             );
             position.marking = marking;
+            position.stated_at = partial(day);
             out.push(position);
         }
     }
@@ -180,17 +189,17 @@ fn claim_statements(
     marking: Tlp,
 ) -> Vec<Statement> {
     let mut out = Vec::new();
-    let subject = introduce(&c.subject, source, marking, &mut out);
+    let subject = introduce(&c.subject, source, marking, day, &mut out);
     let object = if c.predicate == "alias" {
         Object::Value(Value::text(&c.object.text))
     } else {
-        Object::Entity(introduce(&c.object, source, marking, &mut out))
+        Object::Entity(introduce(&c.object, source, marking, day, &mut out))
     };
     let issuer = c
         .issuer
         .as_ref()
         .or(publisher)
-        .map(|p| introduce(p, source, marking, &mut out));
+        .map(|p| introduce(p, source, marking, day, &mut out));
     let predicate = Predicate::parse(c.predicate).unwrap_or(Predicate::LINKED_TO);
     let mut s = Statement::new(subject, predicate, object, source.id.clone());
     s.stance = c.stance;
@@ -264,6 +273,7 @@ fn findings(
         country: None,
         role: None,
         how: "publisher",
+        target: None,
     });
     // New people and organisations, once each.
     let mut seen: BTreeMap<String, ()> = BTreeMap::new();
@@ -276,7 +286,7 @@ fn findings(
             continue;
         }
         let mut statements = Vec::new();
-        introduce(p, source, info.marking, &mut statements);
+        introduce(p, source, info.marking, day, &mut statements);
         out.push(NewFinding {
             kind: "entity".into(),
             span: (p.start, p.end),

@@ -721,6 +721,24 @@ fn sentence_claims(
                 continue;
             }
             let iss = iss.filter(|i| i.name != subject.name || cue.predicate == "alias");
+            // Who is behind an attack on X targets X.
+            if cue.predicate == "attributed_to" {
+                if let Some(target) = subject.target.as_deref() {
+                    if target.name != object.name && object.kind != "country" {
+                        out.push(Claim {
+                            subject: object.clone(),
+                            predicate: "targets",
+                            object: target.clone(),
+                            issuer: iss.clone(),
+                            stance: Stance::Asserts,
+                            confidence,
+                            when: None,
+                            sentence: span,
+                            cue: (cs, ce),
+                        });
+                    }
+                }
+            }
             out.push(Claim {
                 subject,
                 predicate: cue.predicate,

@@ -40,6 +40,9 @@ pub struct Party {
     /// `business words`, `acronym`, `title`, `role`, `nationals`, `apposition`,
     /// `surname`, `reference`, `technique id`, `name`.
     pub how: &'static str,
+    /// For an activity ("the hack of the Electoral Commission"): its target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Box<Party>>,
 }
 
 impl Party {
@@ -626,6 +629,7 @@ pub fn parties(
             country: None,
             role: None,
             how: "gazetteer",
+            target: None,
         });
     }
     let words: Vec<String> = toks.iter().map(|t| t.text(text).to_owned()).collect();
@@ -635,12 +639,9 @@ pub fn parties(
     for i in 0..toks.len() {
         let (code, first) = if let Some(c) = demonym(&words[i]).filter(|_| capitalised(&words[i])) {
             (c, i)
-        } else if capitalised(&words[i]) && places().names.contains_key(&lw[i]) {
-            match country_named(&words[i]) {
-                Some(c) => (c, i),
-                None => continue,
-            }
-        } else if i + 1 < toks.len() && (lw[i + 1] == "'s" || lw[i + 1] == "’s") {
+        } else if (capitalised(&words[i]) && places().names.contains_key(&lw[i]))
+            || (i + 1 < toks.len() && (lw[i + 1] == "'s" || lw[i + 1] == "’s"))
+        {
             match country_named(&words[i]) {
                 Some(c) => (c, i),
                 None => continue,
@@ -687,6 +688,7 @@ pub fn parties(
                         country: Some(code),
                         role: None,
                         how: "country",
+                        target: None,
                     });
                 }
                 break;
@@ -785,6 +787,7 @@ pub fn parties(
         }
         i = j;
     }
+    activities(text, toks, &lw, &mut out);
     // References to earlier parties: "the group", "he".
     for i in 0..toks.len() {
         for (phrase, kinds) in REFERENCES {
@@ -858,6 +861,134 @@ pub fn parties(
     out
 }
 
+/// Activities named with their target: "the hack of the Electoral Commission", "a
+/// campaign against parliamentarians", "attacks on Ukrainian energy companies".
+fn activities(text: &str, toks: &[Token], lw: &[String], out: &mut Vec<Party>) {
+    const NOUNS: &[&str] = &[
+        "attack",
+        "attacks",
+        "cyberattack",
+        "cyberattacks",
+        "hack",
+        "hacks",
+        "hacking",
+        "breach",
+        "breaches",
+        "intrusion",
+        "intrusions",
+        "campaign",
+        "campaigns",
+        "operation",
+        "operations",
+        "compromise",
+        "espionage",
+        "targeting",
+        "spying",
+        "theft",
+        "heist",
+        "incident",
+        "infiltration",
+    ];
+    const PREPOSITIONS: &[&str] = &["on", "against", "of", "into", "targeting", "at"];
+    const STOPS: &[&str] = &[
+        "between", "in", "on", "by", "that", "which", "and", "since", "from", "during", "to",
+        "with", "for", "was", "were", "is", "are", "as", "who", "over", "after", "before", "last",
+        "this", "earlier", "later", "said",
+    ];
+    let mut found = Vec::new();
+    for i in 0..toks.len() {
+        if !NOUNS.contains(&lw[i].as_str())
+            || i + 1 >= toks.len()
+            || !PREPOSITIONS.contains(&lw[i + 1].as_str())
+        {
+            continue;
+        }
+        // "hacking" and "targeting" are activities only as nouns: after a determiner.
+        let mut start = i;
+        while start > 0
+            && matches!(
+                lw[start - 1].as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "their"
+                    | "cyber"
+                    | "major"
+                    | "recent"
+                    | "ransomware"
+                    | "espionage"
+                    | "hacking"
+                    | "cyber-espionage"
+                    | "phishing"
+                    | "spear-phishing"
+                    | "2021"
+                    | "2022"
+                    | "2023"
+                    | "2024"
+            )
+        {
+            start -= 1;
+        }
+        if start == i && matches!(lw[i].as_str(), "hacking" | "targeting" | "spying") {
+            continue;
+        }
+        let mut j = i + 2;
+        if j < toks.len() && lw[j] == "the" {
+            j += 1;
+        }
+        let Some(first) = toks.get(j) else {
+            continue;
+        };
+        let target = out.iter().find(|p| p.start == first.start).cloned();
+        let end = match &target {
+            Some(t) => t.end,
+            None => {
+                let mut k = j;
+                while k < toks.len()
+                    && k < j + 4
+                    && toks[k].word
+                    && !STOPS.contains(&lw[k].as_str())
+                {
+                    k += 1;
+                }
+                if k == j {
+                    continue;
+                }
+                toks[k - 1].end
+            }
+        };
+        let span_start =
+            if matches!(lw[start].as_str(), "the" | "a" | "an" | "its" | "their") && start < i {
+                toks[start + 1].start
+            } else {
+                toks[start].start
+            };
+        let t = &text[span_start..end];
+        found.push(Party {
+            start: span_start,
+            end,
+            text: t.to_owned(),
+            name: t.to_owned(),
+            kind: "campaign".into(),
+            candidates: Vec::new(),
+            ambiguous: false,
+            country: None,
+            role: None,
+            how: "activity",
+            target: target.map(Box::new),
+        });
+    }
+    // The activity replaces the parties it spans (its target stays reachable from it).
+    for a in found {
+        if out.iter().any(|p| p.start < a.start && a.start < p.end) {
+            continue;
+        }
+        out.retain(|p| !(p.start >= a.start && p.end <= a.end));
+        out.push(a);
+    }
+}
+
 fn country_party(start: usize, end: usize, text: &str, code: &'static str) -> Party {
     let name = dossier_model::country_by_code(code).map_or(text.to_owned(), |c| c.name.to_owned());
     Party {
@@ -871,6 +1002,7 @@ fn country_party(start: usize, end: usize, text: &str, code: &'static str) -> Pa
         country: Some(code),
         role: None,
         how: "country",
+        target: None,
     }
 }
 
@@ -911,6 +1043,7 @@ fn classify(
             country: None,
             role,
             how,
+            target: None,
         };
     if let Some(code) = country_named(phrase) {
         return Some(country_party(start, end, phrase, code));

@@ -896,3 +896,215 @@ fn iocs_streams_json_lines_and_refuses_non_text() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.txt") && err.contains("byte 11"), "{err}");
 }
+
+fn story() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/story-apt31.txt")
+        .display()
+        .to_string()
+}
+
+/// The findings of a `read --json` result with their kind and summary.
+fn findings(result: &Value) -> Vec<(i64, String, String)> {
+    result["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["id"].as_i64().unwrap_or(-1),
+                f["kind"].as_str().unwrap_or("").to_owned(),
+                f["summary"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn read_holds_findings_until_accepted_and_accepted_claims_show_with_their_document() {
+    let env = Env::new();
+    let story = story();
+    env.ok(&["init"]);
+    let before = env.counts();
+    let read = env.json(&[
+        "read",
+        &story,
+        "--published",
+        "2024-03-25",
+        "--publisher",
+        "Example Wire",
+    ]);
+    assert_eq!(read["already_present"], false);
+    let found = findings(&read);
+    let has = |kind: &str, text: &str| found.iter().any(|(_, k, s)| k == kind && s.contains(text));
+    for (kind, text) in [
+        ("entity", "new person: Zhao Guangzong"),
+        ("entity", "new person: Ni Gaobin"),
+        ("entity", "new person: Lin Jian (spokesman)"),
+        (
+            "entity",
+            "new organization: Wuhan Xiaoruizhi Science and Technology Company, Limited",
+        ),
+        ("indicator", "http://update-check.example-bad.net/login"),
+        (
+            "claim",
+            "Treasury says: Zhao Guangzong sanctioned_by Treasury",
+        ),
+        ("claim", "Treasury says: Ni Gaobin sanctioned_by Treasury"),
+        ("claim", "front_for Ministry of State Security"),
+        (
+            "claim",
+            "British government says: campaign against parliamentarians attributed_to APT31 (2021-08-01 to 2022-10-31)",
+        ),
+        ("claim", "Microsoft says: APT31 alias Violet Typhoon"),
+        ("claim", "APT31 uses ShadowPad"),
+        (
+            "claim",
+            "Lin Jian denies: campaign against parliamentarians attributed_to APT31",
+        ),
+    ] {
+        assert!(has(kind, text), "no {kind} finding {text:?} in {found:#?}");
+    }
+    // Every finding is pending and points into the text.
+    let text = std::fs::read_to_string(&story).unwrap_or_default();
+    for f in read["findings"].as_array().into_iter().flatten() {
+        assert_eq!(f["status"], "pending");
+        let (a, b) = (
+            f["span"][0].as_u64().unwrap_or(0) as usize,
+            f["span"][1].as_u64().unwrap_or(0) as usize,
+        );
+        assert!(a < b && b <= text.len(), "{f}");
+        assert!(!f["context"].as_str().unwrap_or("").is_empty());
+    }
+    // Known entities are linked, and the people and organisations named are screened.
+    assert!(strings(&read["linked"], |l| &l["name"]).contains(&"APT31"));
+    assert!(
+        read["screening"]
+            .as_array()
+            .is_some_and(
+                |h| h.iter().any(|h| h["party"] == "Ministry of State Security"
+                    && h["lists"]
+                        .to_string()
+                        .contains("Office of Foreign Assets Control"))
+            ),
+        "{}",
+        read["screening"]
+    );
+    // Nothing is stated until accepted; the document is a source.
+    let after_read = env.counts();
+    assert_eq!(after_read.0, before.0 + 1);
+    assert_eq!(after_read.2, before.2);
+    assert!(!env.run(&["show", "Zhao Guangzong"]).status.success());
+    // Reading the same text again changes nothing.
+    let again = env.json(&["read", &story, "--published", "2024-03-25"]);
+    assert_eq!(again["already_present"], true);
+    assert_eq!(findings(&again).len(), found.len());
+    assert_eq!(env.counts(), after_read);
+
+    // Review, reject the indicator, accept the rest.
+    let pending = env.json(&["review"]);
+    assert_eq!(pending.as_array().map(Vec::len), Some(found.len()));
+    let indicator = found
+        .iter()
+        .find(|f| f.1 == "indicator")
+        .map(|f| f.0.to_string())
+        .unwrap_or_default();
+    env.ok(&["reject", &indicator, "--note", "sinkholed test domain"]);
+    // Unknown or decided ids change nothing.
+    let bad = env.run(&["accept", "999999"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no finding 999999"));
+    let twice = env.run(&["accept", &indicator]);
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already rejected"));
+    assert_eq!(env.counts().2, before.2);
+    let accepted = env.json(&["accept", "--all"]);
+    assert_eq!(
+        accepted["decided"].as_array().map(Vec::len),
+        Some(found.len() - 1)
+    );
+    assert!(env.counts().2 > before.2);
+    assert_eq!(env.json(&["review"]).as_array().map(Vec::len), Some(0));
+    let rejected = env.json(&["review", "--status", "rejected"]);
+    assert_eq!(rejected[0]["note"], "sinkholed test domain");
+
+    // Accepted claims show with the document as their source.
+    let zhao = env.json(&["show", "Zhao Guangzong"]);
+    let out = &zhao[0]["outgoing"];
+    let sanction = out
+        .as_array()
+        .and_then(|o| o.iter().find(|r| r["predicate"] == "sanctioned_by"))
+        .unwrap_or_else(|| panic!("no designation in {out}"));
+    assert_eq!(sanction["other"]["name"], "Treasury");
+    let key = sanction["sourcing"][0]["source"].as_str().unwrap_or("");
+    let source = zhao[0]["sources"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["key"] == key))
+        .unwrap_or_else(|| panic!("no source {key}"));
+    assert_eq!(
+        source["title"],
+        "UK and US act against Chinese hacking group"
+    );
+    // The attribution and its denial, each with its issuer, on the actor's dossier.
+    let apt31 = env.json(&["show", "APT31"]);
+    let rel = apt31[0]["incoming"]
+        .as_array()
+        .and_then(|o| {
+            o.iter().find(|r| {
+                r["predicate"] == "attributed_to"
+                    && r["other"]["name"] == "campaign against parliamentarians"
+            })
+        })
+        .unwrap_or_else(|| panic!("no attribution in {}", apt31[0]["incoming"]));
+    let stances: Vec<(&str, &str)> = rel["sourcing"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["stance"].as_str().unwrap_or(""),
+                s["issuer"]["name"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        stances.contains(&("asserts", "British government")),
+        "{stances:?}"
+    );
+    assert!(stances.contains(&("denies", "Lin Jian")), "{stances:?}");
+    assert!(env.ok(&["show", "APT31"]).contains("DENIES"));
+}
+
+#[test]
+fn read_refuses_unreadable_documents_and_stores_nothing() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let before = env.counts();
+    let latin1 = env.dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Sanctions on Soci\xe9t\xe9 G\xe9n\xe9rale")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["read", &latin1.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("latin1.txt") && err.contains("byte 17"),
+        "{err}"
+    );
+    let empty = env.dir.path().join("empty.txt");
+    std::fs::write(&empty, " \n\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = env.run(&["read", &empty.display().to_string()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+    let missing = env.run(&["read", "/nonexistent/report.txt"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/report.txt"));
+    let bad_date = env.run(&[
+        "read",
+        &empty.display().to_string(),
+        "--published",
+        "2024-13-45",
+    ]);
+    assert!(!bad_date.status.success());
+    let bad_status = env.run(&["review", "--status", "maybe"]);
+    assert!(
+        String::from_utf8_lossy(&bad_status.stderr).contains("pending, accepted, rejected, all")
+    );
+    assert_eq!(env.counts(), before);
+}
