@@ -922,10 +922,11 @@ mod tests {
         for want in [
             "Wuhan Xiaoruizhi Science and Technology Company, Limited sanctioned_by Treasury [Treasury] asserts",
             "Wuhan Xiaoruizhi Science and Technology Company, Limited front_for Ministry of State Security [-] asserts",
-            "Electoral Commission attributed_to APT31 [British government] asserts",
+            "attack on the Electoral Commission attributed_to APT31 [British government] asserts",
+            "APT31 targets Electoral Commission [British government] asserts",
             "Zhao Guangzong charged_by Justice Department [Justice Department] asserts",
             "Ni Gaobin charged_by Justice Department [Justice Department] asserts",
-            "Electoral Commission attributed_to APT31 [Lin Jian] denies",
+            "attack on the Electoral Commission attributed_to APT31 [Lin Jian] denies",
         ] {
             assert!(t.contains(&want.to_owned()), "missing {want:?} in {t:#?}");
         }
