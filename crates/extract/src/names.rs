@@ -567,8 +567,8 @@ fn business_shape(words: &str) -> (bool, bool) {
 pub struct Memory {
     /// Surnames and given names of people named in full → full name.
     people: HashMap<String, String>,
-    /// Acronyms introduced in parentheses → full name.
-    acronyms: HashMap<String, (String, String)>,
+    /// Names the document introduced: acronyms in parentheses, malware by shape → (full name, kind).
+    known: HashMap<String, (String, String)>,
     /// The last party of each kind.
     last: HashMap<String, Party>,
 }
@@ -582,7 +582,7 @@ impl Memory {
     pub fn snapshot(&self) -> Memory {
         Memory {
             people: HashMap::new(),
-            acronyms: HashMap::new(),
+            known: self.known.clone(),
             last: self.last.clone(),
         }
     }
@@ -848,13 +848,21 @@ pub fn parties(
             }
         }
     }
+    // Malware named once by shape is malware wherever the document names it again.
+    for p in &out {
+        if p.how == "malware shape" {
+            memory
+                .known
+                .insert(p.text.clone(), (p.name.clone(), p.kind.clone()));
+        }
+    }
     // Acronyms introduced as "Full Name (ACRONYM)".
     for w in out.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         let between = &text[a.end..b.start];
         if between.trim() == "(" && all_caps(&b.text) && a.text.contains(' ') {
             memory
-                .acronyms
+                .known
                 .insert(b.text.clone(), (a.name.clone(), a.kind.clone()));
         }
     }
@@ -1139,7 +1147,7 @@ fn classify(
         return Some(make(start, end, "organization", "business words", None));
     }
     if j - i == 1 {
-        if let Some((name, kind)) = memory.acronyms.get(phrase) {
+        if let Some((name, kind)) = memory.known.get(phrase) {
             let mut p = make(start, end, kind, "acronym", None);
             p.name = name.clone();
             return Some(p);
@@ -1153,9 +1161,58 @@ fn classify(
         if w.len() == 5 && w.starts_with('T') && w[1..].chars().all(|c| c.is_ascii_digit()) {
             return Some(make(start, end, "attack_pattern", "technique id", None));
         }
-        if all_caps(w) && w.chars().all(|c| c.is_ascii_uppercase()) && (2..=6).contains(&w.len()) {
-            return Some(make(start, end, "organization", "acronym", None));
-        }
+    }
+    // Malware by shape: "HenBox malware", "the SpyNote RAT", "a trojan dubbed FakeSpy".
+    const MALWARE_NOUNS: &[&str] = &[
+        "malware",
+        "trojan",
+        "backdoor",
+        "ransomware",
+        "spyware",
+        "rat",
+        "implant",
+        "botnet",
+        "stealer",
+        "infostealer",
+        "loader",
+        "dropper",
+        "worm",
+        "banker",
+        "keylogger",
+        "rootkit",
+        "wiper",
+        "variant",
+        "variants",
+        "family",
+        "payload",
+        "samples",
+        "sample",
+        "apps",
+        "adware",
+        "downloader",
+        "cryptominer",
+        "miner",
+    ];
+    let next = lw.get(j).map(String::as_str);
+    let after_noun = next.is_some_and(|w| MALWARE_NOUNS.contains(&w));
+    let mut b = i;
+    if b > 0 && matches!(words[b - 1].as_str(), "\"" | "“" | "‘") {
+        b -= 1;
+    }
+    let named = b >= 2
+        && matches!(
+            lw[b - 1].as_str(),
+            "dubbed" | "named" | "called" | "nicknamed"
+        )
+        && MALWARE_NOUNS.contains(&lw[b - 2].as_str());
+    let known_malware = memory.known.get(phrase).filter(|(_, k)| k == "malware");
+    if (after_noun && next != Some("apps") && next != Some("samples")
+        || named
+        || known_malware.is_some())
+        && !lw[i..j].iter().any(|w| INSTITUTIONS.contains(&w.as_str()))
+        && j - i <= 3
+    {
+        return Some(make(start, end, "malware", "malware shape", None));
     }
     // "ZHAO Guangzong": a surname in capitals before the given names, as lists write them.
     if (2..=4).contains(&(j - i))

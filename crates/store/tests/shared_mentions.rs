@@ -1,7 +1,8 @@
-//! Entity mentions on the AnnoCTR test split (`../shared/data/cti-ner/annoctr`): the
+//! Entity mentions on the test splits of AnnoCTR and CyNER (`../shared/data/cti-ner`): the
 //! gazetteer is every name and alias of the bundled MITRE ATT&CK and MISP galaxies; the
-//! types compared are the ones dossier models (MALWARE, TOOL, GROUP). Entity-level
-//! precision and recall on exact token spans. Runs only with DOSSIER_SHARED_DATA.
+//! types compared are the ones dossier models (AnnoCTR: MALWARE, TOOL, GROUP; CyNER:
+//! Malware, Organization, Indicator, Vulnerability). Entity-level precision and recall on
+//! exact token spans. Runs only with DOSSIER_SHARED_DATA.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,12 +20,8 @@ fn kind_to_label(kind: &str) -> Option<&'static str> {
     })
 }
 
-#[test]
-fn shared_annoctr_mentions() {
-    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
-        eprintln!("DOSSIER_SHARED_DATA not set: skipped");
-        return;
-    };
+/// A store holding the bundled threat-intelligence datasets.
+fn threat_intel_store() -> Store {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     let mut store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
     for rel in [
@@ -41,6 +38,16 @@ fn shared_annoctr_mentions() {
             .import(&batch, "2026-01-01T00:00:00Z")
             .unwrap_or_else(|e| panic!("{rel}: {e}"));
     }
+    store
+}
+
+#[test]
+fn shared_annoctr_mentions() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        eprintln!("DOSSIER_SHARED_DATA not set: skipped");
+        return;
+    };
+    let store = threat_intel_store();
     let names = store
         .gazetteer_names(ReadFilter::default())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -122,4 +129,125 @@ fn shared_annoctr_mentions() {
     let r = tp as f64 / (tp + fn_).max(1) as f64;
     println!("AnnoCTR test, MALWARE/TOOL/GROUP by gazetteer: TP {tp} FP {fp} FN {fn_}; precision {p:.3}, recall {r:.3}");
     assert!(tp > 0);
+}
+
+/// The label CyNER gives what dossier finds, for the types both have.
+fn cyner_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "malware" | "tool" => "Malware",
+        "organization" | "threat_actor" => "Organization",
+        "cve" => "Vulnerability",
+        "url" | "domain" | "ipv4" | "ipv6" | "cidr" | "email" | "md5" | "sha1" | "sha256"
+        | "sha512" | "btc" | "eth" | "xmr" | "file" | "path" | "registry" => "Indicator",
+        _ => return None,
+    })
+}
+
+#[test]
+fn shared_cyner_mentions() {
+    let Some(root) = std::env::var_os("DOSSIER_SHARED_DATA").map(PathBuf::from) else {
+        eprintln!("DOSSIER_SHARED_DATA not set: skipped");
+        return;
+    };
+    let store = threat_intel_store();
+    let names = store
+        .gazetteer_names(ReadFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let gazetteer = Gazetteer::new(names);
+    let text = std::fs::read_to_string(root.join("cti-ner/cyner-mitre/test.txt"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let day = dossier_extract::dates::Day::new(2024, 1, 1).unwrap_or_else(|| unreachable!());
+    let types = ["Malware", "Organization", "Indicator", "Vulnerability"];
+    // Per type: true positives, false positives, false negatives.
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize, usize)> =
+        types.iter().map(|t| (*t, (0, 0, 0))).collect();
+    // "token<TAB>tag" lines (CRLF), a blank line between sentences.
+    let text = text.replace('\r', "");
+    for block in text.split("\n\n") {
+        let sentence: Vec<(&str, &str)> = block
+            .lines()
+            .filter_map(|l| l.rsplit_once(['\t', ' ']))
+            .collect();
+        if sentence.is_empty() {
+            continue;
+        }
+        let mut gold = BTreeSet::new();
+        let mut i = 0;
+        while i < sentence.len() {
+            if let Some(ty) = sentence[i]
+                .1
+                .strip_prefix("B-")
+                .filter(|t| types.contains(t))
+            {
+                let mut j = i + 1;
+                while j < sentence.len() && sentence[j].1 == format!("I-{ty}") {
+                    j += 1;
+                }
+                gold.insert((i, j, ty.to_owned()));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        let mut joined = String::new();
+        let mut ranges = Vec::new();
+        for (tok, _) in &sentence {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            ranges.push((joined.len(), joined.len() + tok.len()));
+            joined.push_str(tok);
+        }
+        let span = |start: usize, end: usize| {
+            let a = ranges.iter().position(|r| r.0 == start)?;
+            let b = ranges.iter().position(|r| r.1 == end)?;
+            Some((a, b + 1))
+        };
+        let mut found = BTreeSet::new();
+        let reading = dossier_extract::claims::read(&joined, &gazetteer, day);
+        for p in reading.parties.iter().filter(|p| p.how != "reference") {
+            if let (Some((a, b)), Some(label)) = (span(p.start, p.end), cyner_label(&p.kind)) {
+                found.insert((a, b, label.to_owned()));
+            }
+        }
+        for ind in dossier_extract::indicators(&joined) {
+            if ind.suppressed.is_some() {
+                continue;
+            }
+            if let (Some((a, b)), Some(label)) =
+                (span(ind.start, ind.end), cyner_label(ind.kind.as_str()))
+            {
+                found.insert((a, b, label.to_owned()));
+            }
+        }
+        for ty in types {
+            let g: BTreeSet<_> = gold.iter().filter(|x| x.2 == ty).collect();
+            let f: BTreeSet<_> = found.iter().filter(|x| x.2 == ty).collect();
+            let c = counts.entry(ty).or_default();
+            c.0 += f.intersection(&g).count();
+            c.1 += f.difference(&g).count();
+            c.2 += g.difference(&f).count();
+            if std::env::var_os("SHOW_MISSES").is_some() {
+                let words = |x: &(usize, usize, String)| {
+                    sentence[x.0..x.1]
+                        .iter()
+                        .map(|t| t.0)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                for x in f.difference(&g) {
+                    println!("FP {ty}: {}", words(x));
+                }
+                for x in g.difference(&f) {
+                    println!("FN {ty}: {}", words(x));
+                }
+            }
+        }
+    }
+    for (ty, (tp, fp, fn_)) in &counts {
+        let p = *tp as f64 / (tp + fp).max(1) as f64;
+        let r = *tp as f64 / (tp + fn_).max(1) as f64;
+        println!("CyNER test, {ty}: TP {tp} FP {fp} FN {fn_}; precision {p:.3}, recall {r:.3}");
+    }
+    assert!(counts.values().map(|c| c.0).sum::<usize>() > 0);
 }
