@@ -73,6 +73,8 @@ enum Layout {
     Victims,
     /// "X created a company, Y, to use as a front": object before, subject inside the cue.
     FrontCreated,
+    /// "OFAC added X, a …, and Y to the SDN list": object before, subjects inside the cue.
+    AddedToList,
 }
 
 struct Cue {
@@ -93,7 +95,7 @@ fn cues() -> &'static [Cue] {
             ("sanctioned_by", ObjectSubject, r"\b(?:imposed|imposes|imposing|announced|announces|levied|placed)\s+(?:new\s+|fresh\s+|financial\s+|further\s+)?sanctions\s+(?:on|against)\b".into()),
             ("sanctioned_by", ObjectSubject, r"\b(?:froze|freezes|freezing)\s+(?:the\s+)?assets\s+of\b|\basset\s+freezes?\s+(?:on|against)\b|\btravel\s+bans?\s+(?:on|against)\b".into()),
             ("sanctioned_by", ObjectSubject, r"\b(?:designated|designates|designating|designate|sanctioned|sanctions|sanctioning|sanction|blacklisted)\b".into()),
-            ("sanctioned_by", ObjectSubject, r"\b(?:added|adds|adding)\b(?:\s+\S+){1,12}?\s+to\s+(?:the|its|their)\s+[\w\s'’-]{0,40}?list\b".into()),
+            ("sanctioned_by", AddedToList, r"\b(?:added|adds|adding|placed|places|placing|put|puts)\b(?:\s+\S+){1,40}?\s+(?:to|on)\s+(?:the|its|their)\s+[\w\s'’-]{0,40}?list\b".into()),
             // Charges.
             ("charged_by", Passive, format!(r"\b{AUX}(?:charged|indicted|prosecuted|convicted|sentenced)\b|\b(?:faces?|facing)\s+(?:federal\s+|criminal\s+|new\s+)?charges\b")),
             ("charged_by", ObjectSubject, r"\b(?:charged|charges|charging|indicted|indicts|indicting|prosecuted|prosecuting)\b|\bindictment\s+(?:against|of)\b".into()),
@@ -210,7 +212,26 @@ pub fn read(text: &str, gazetteer: &Gazetteer, published: Day) -> Reading {
     for &span in &sentence_spans {
         let toks = tokens(text, span);
         let before = memory.snapshot();
-        let ps = parties(text, span, &toks, &mentions, &mut memory);
+        // A headline in title case ("Treasury Designates Three Hacking Groups") names
+        // nothing the body does not name properly.
+        let s_text = &text[span.0..span.1];
+        let words: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.word)
+            .map(|t| t.text(text))
+            .collect();
+        let capitals = words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count();
+        let title_case = !s_text.ends_with(['.', '!', '?', '"', '”'])
+            && words.len() >= 4
+            && capitals * 10 >= words.len() * 6;
+        let ps = if title_case {
+            Vec::new()
+        } else {
+            parties(text, span, &toks, &mentions, &mut memory)
+        };
         let issuer = speaker(text, &toks, &ps, &before);
         reading.parties.extend(ps.iter().cloned());
         per_sentence.push((toks, ps, issuer));
@@ -419,6 +440,39 @@ fn speaker(text: &str, toks: &[Token], ps: &[Party], memory: &Memory) -> Option<
                 p.how = "reference";
                 return Some(p);
             }
+            // "Prosecutors said", "the agencies said": a body the text does not name.
+            if matches!(
+                noun,
+                "prosecutors"
+                    | "officials"
+                    | "investigators"
+                    | "researchers"
+                    | "authorities"
+                    | "agencies"
+                    | "analysts"
+                    | "experts"
+                    | "lawmakers"
+                    | "diplomats"
+                    | "ministry"
+                    | "embassy"
+                    | "government"
+                    | "department"
+            ) {
+                let (start, end) = (toks[i - 1].start, toks[i - 1].end);
+                return Some(Party {
+                    start,
+                    end,
+                    text: words[i - 1].to_owned(),
+                    name: words[i - 1].to_owned(),
+                    kind: "organization".into(),
+                    candidates: Vec::new(),
+                    ambiguous: false,
+                    country: None,
+                    role: None,
+                    how: "speaker",
+                    target: None,
+                });
+            }
         }
         // ", said X" and "said X." after a quotation.
         if i >= 1 && matches!(lw[i - 1].as_str(), "," | "”" | "\"" | "’") {
@@ -531,6 +585,57 @@ fn sentence_claims(
     for &(cs, ce, ci) in &kept {
         let cue = &cues()[ci];
         let cue_tok = tok_at(cs);
+        // A verb cue used as a noun or adjective: "its targets", "to target", "hacking
+        // groups", "the attack".
+        if cue.layout == Layout::SubjectObject && !text[cs..ce].contains(char::is_whitespace) {
+            let prev = cue_tok
+                .checked_sub(1)
+                .map(|k| toks[k].text(text).to_lowercase());
+            let next = toks.get(tok_at(ce)).map(|t| t.text(text).to_lowercase());
+            let noun_use = matches!(
+                prev.as_deref(),
+                Some(
+                    "the"
+                        | "its"
+                        | "their"
+                        | "a"
+                        | "an"
+                        | "his"
+                        | "her"
+                        | "our"
+                        | "of"
+                        | "to"
+                        | "for"
+                )
+            );
+            let adjective = text[cs..ce].ends_with("ing")
+                && matches!(
+                    next.as_deref(),
+                    Some(
+                        "group"
+                            | "groups"
+                            | "campaign"
+                            | "campaigns"
+                            | "operation"
+                            | "operations"
+                            | "unit"
+                            | "team"
+                            | "tools"
+                            | "tool"
+                            | "activity"
+                            | "activities"
+                            | "crew"
+                            | "infrastructure"
+                            | "spree"
+                            | "techniques"
+                            | "attempts"
+                            | "efforts"
+                    )
+                );
+            if noun_use || adjective {
+                continue;
+            }
+        }
         let cue_aside = in_aside(cue_tok);
         // Clause words before the cue decide hypotheticals, negation and hedges.
         let clause_start = toks[..cue_tok]
@@ -560,6 +665,9 @@ fn sentence_claims(
                 .next_back();
             idx.map(|i| coordinated(text, ps, i, false, span.1))
                 .unwrap_or_default()
+                .into_iter()
+                .filter(|p| !speaking(p))
+                .collect()
         };
         // A cue inside an aside (", a front company for X,") reads its object there.
         let list_end = cue_aside
@@ -597,16 +705,39 @@ fn sentence_claims(
         });
         match cue.layout {
             Layout::SubjectObject => {
+                // Victims are often described, not named: "targeted critics of China,
+                // U.S. businesses and political officials".
+                let objects = match noun_phrases(text, toks, ps, tok_at(ce)) {
+                    described if cue.predicate == "targets" && !described.is_empty() => described,
+                    _ => after(ce),
+                };
                 for s in shared_subject.clone().unwrap_or_else(|| before(cs)) {
-                    for o in after(ce) {
-                        pairs.push((s.clone(), o, own_issuer.clone()));
+                    for o in &objects {
+                        pairs.push((s.clone(), o.clone(), own_issuer.clone()));
                     }
                 }
             }
             Layout::ObjectSubject => {
-                for o in before(cs) {
+                let acting = matches!(cue.predicate, "sanctioned_by" | "charged_by");
+                let mut agents = before(cs);
+                // The acting authority: a place ("in Brooklyn") or a name of unknown kind
+                // gives way to an authority the sentence names as speaking.
+                if acting {
+                    agents.retain(|p| {
+                        let prev = toks[..tok_at(p.start)]
+                            .last()
+                            .map(|t| t.text(text).to_lowercase());
+                        !matches!(prev.as_deref(), Some("in" | "at" | "near" | "from" | "of"))
+                    });
+                    let weak = agents.iter().all(|p| p.kind == "unknown" || !authority(p));
+                    if weak {
+                        if let Some(i) = own_issuer.as_ref().filter(|i| authority(i)) {
+                            agents = vec![i.clone()];
+                        }
+                    }
+                }
+                for o in agents {
                     for s in after(ce) {
-                        let acting = matches!(cue.predicate, "sanctioned_by" | "charged_by");
                         let iss = own_issuer.clone().or_else(|| acting.then(|| o.clone()));
                         pairs.push((s, o.clone(), iss));
                     }
@@ -626,7 +757,20 @@ fn sentence_claims(
                         .cloned()
                         .collect(),
                 };
-                for s in before(cs) {
+                // "X was sanctioned by the UK along with A and B".
+                let mut subjects = before(cs);
+                let agent_end = agents.iter().map(|a| a.end).max().unwrap_or(ce);
+                let along = text.get(agent_end..span.1).and_then(|rest| {
+                    let r = rest.trim_start().to_lowercase();
+                    ["along with ", "together with ", "as well as "]
+                        .iter()
+                        .find(|w| r.starts_with(**w))
+                        .map(|w| agent_end + (rest.len() - rest.trim_start().len()) + w.len())
+                });
+                if let Some(from) = along {
+                    subjects.extend(after(from));
+                }
+                for s in subjects {
                     for o in &agents {
                         let iss = own_issuer.clone().or_else(|| Some(o.clone()));
                         pairs.push((s.clone(), o.clone(), iss));
@@ -688,6 +832,21 @@ fn sentence_claims(
                 if let Some(a) = actor {
                     for o in after(ce) {
                         pairs.push((a.clone(), o, own_issuer.clone()));
+                    }
+                }
+            }
+            Layout::AddedToList => {
+                let inside: Vec<Party> = ps
+                    .iter()
+                    .filter(|p| p.start >= cs && p.end <= ce && !speaking(p))
+                    .filter(|p| in_aside(tok_at(p.start)).is_none())
+                    .filter(|p| !matches!(p.kind.as_str(), "country" | "campaign"))
+                    .cloned()
+                    .collect();
+                for o in before(cs) {
+                    for s in &inside {
+                        let iss = own_issuer.clone().or_else(|| Some(o.clone()));
+                        pairs.push((s.clone(), o.clone(), iss));
                     }
                 }
             }
@@ -761,6 +920,159 @@ fn authority(p: &Party) -> bool {
 }
 
 /// Whether the parties' kinds fit the predicate.
+/// Lowercase noun phrases listed from token `from` ("critics of China, U.S. businesses and
+/// political officials"), as parties of kind `sector`; empty when a name comes first.
+fn noun_phrases(text: &str, toks: &[Token], ps: &[Party], from: usize) -> Vec<Party> {
+    const SKIP: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "several",
+        "many",
+        "some",
+        "numerous",
+        "multiple",
+        "various",
+        "other",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "of",
+    ];
+    const STOPS: &[&str] = &[
+        "and",
+        "or",
+        "with",
+        "by",
+        "to",
+        "from",
+        "between",
+        "since",
+        "during",
+        "over",
+        "through",
+        "using",
+        "via",
+        "including",
+        "for",
+        "after",
+        "before",
+        "until",
+        "while",
+        "when",
+        "that",
+        "which",
+        "who",
+        "as",
+        "on",
+        "across",
+        "at",
+        "into",
+        "earlier",
+        "last",
+        "this",
+        "is",
+        "are",
+        "was",
+        "were",
+        "had",
+        "has",
+        "have",
+        "in",
+        "but",
+        "then",
+        "than",
+    ];
+    let word = |k: usize| toks.get(k).map(|t| t.text(text).to_lowercase());
+    let starts_party = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| ps.iter().any(|p| p.start == t.start && p.kind != "country"))
+    };
+    let mut out = Vec::new();
+    let mut k = from;
+    while out.len() < 5 {
+        while word(k).is_some_and(|w| SKIP.contains(&w.as_str())) {
+            k += 1;
+        }
+        let Some(first) = toks.get(k) else {
+            break;
+        };
+        let w0 = first.text(text);
+        if !first.word
+            || starts_party(k)
+            || w0.ends_with("ing")
+            || STOPS.contains(&w0.to_lowercase().as_str())
+        {
+            break;
+        }
+        let start = first.start;
+        let mut end = first.end;
+        let mut n = 1;
+        k += 1;
+        while let Some(t) = toks.get(k) {
+            let w = t.text(text).to_lowercase();
+            if !t.word || n >= 6 {
+                break;
+            }
+            if w == "of" || w == "in" {
+                // "critics of China", "a water utility in Texas".
+                match toks.get(k + 1) {
+                    Some(next)
+                        if next.word
+                            && (w == "of" || next.text(text).starts_with(char::is_uppercase)) =>
+                    {
+                        end = next.end;
+                        k += 2;
+                        n += 2;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if STOPS.contains(&w.as_str()) || w.ends_with("ing") && n > 1 {
+                break;
+            }
+            end = t.end;
+            k += 1;
+            n += 1;
+        }
+        let phrase = &text[start..end];
+        out.push(Party {
+            start,
+            end,
+            text: phrase.to_owned(),
+            name: phrase.to_owned(),
+            kind: "sector".into(),
+            candidates: Vec::new(),
+            ambiguous: false,
+            country: None,
+            role: None,
+            how: "noun phrase",
+            target: None,
+        });
+        // The list goes on after ",", "and" or ", and".
+        let mut j = k;
+        let mut joined = false;
+        while let Some(w) = word(j) {
+            if w == "," || w == "and" || w == "or" {
+                joined = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if !joined || word(j).is_some_and(|w| w.ends_with("ing")) {
+            break;
+        }
+        k = j;
+    }
+    out
+}
+
 fn fits(predicate: &str, subject: &Party, object: &Party) -> bool {
     let s = subject.kind.as_str();
     let o = object.kind.as_str();
@@ -778,6 +1090,9 @@ fn fits(predicate: &str, subject: &Party, object: &Party) -> bool {
             "malware" | "tool" | "attack_pattern" | "country" | "person"
         ),
         "front_for" => matches!(s, "organization" | "unknown"),
+        "alias" => {
+            !matches!(o, "attack_pattern" | "country" | "sector" | "campaign") && s != "country"
+        }
         "attributed_to" => !matches!(o, "malware" | "tool" | "attack_pattern"),
         _ => true,
     }
@@ -789,7 +1104,7 @@ fn list_joiner() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     regex(
         &RE,
-        r"(?i)^,?\s*(?:and|or|as\s+well\s+as|&|along\s+with|together\s+with)?\s*(?:(?:the|its|their|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)?\s*(?:[A-Z][\w-]*\s+)?(?:nationals?|citizens?|individuals?|persons?|people|companies|company|entities|entity|firms?|officials?|officers?|men|women|hackers?|businessm[ae]n|executives?|subsidiar(?:y|ies)|affiliates?)\s*,?)?\s*(?:and\s+)?$",
+        r"(?i)^,?\s*(?:and|or|as\s+well\s+as|&|along\s+with|together\s+with)?\s*(?:on|against)?\s*(?:(?:the|its|their|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)?\s*(?:[A-Z][\w-]*\s+)?(?:nationals?|citizens?|individuals?|persons?|people|companies|company|entities|entity|firms?|officials?|officers?|men|women|hackers?|businessm[ae]n|executives?|subsidiar(?:y|ies)|affiliates?)\s*,?)?\s*(?:and\s+)?$",
     )
 }
 

@@ -704,11 +704,8 @@ pub fn parties(
             && capitalised(w)
             && !covered(t.start, t.end, &out)
             && !CALENDAR.contains(&lw[i].trim_end_matches('.'))
-            && !(i == 0 && SENTENCE_STARTS.contains(&lw[i].as_str()))
-            && lw[i] != "i"
-            && !(i > 0
-                && matches!(words[i - 1].as_str(), "\"" | "“" | "(")
-                && SENTENCE_STARTS.contains(&lw[i].as_str()));
+            && !((i == 0 || !toks[i - 1].word) && SENTENCE_STARTS.contains(&lw[i].as_str()))
+            && lw[i] != "i";
         if !starts {
             i += 1;
             continue;
@@ -725,15 +722,26 @@ pub fn parties(
                 j += 1;
                 continue;
             }
-            if j + 1 < toks.len()
+            // One or two connectors ("of", "of the") between capitalised words.
+            let gap = if j + 2 < toks.len()
+                && toks[j].word
+                && toks[j + 1].word
+                && CONNECTORS.contains(&lw[j].as_str())
+                && lw[j + 1] == "the"
+            {
+                2
+            } else {
+                1
+            };
+            if j + gap < toks.len()
                 && toks[j].word
                 && CONNECTORS.contains(&lw[j].as_str())
-                && toks[j + 1].word
-                && capitalised(&words[j + 1])
-                && !covered(toks[j + 1].start, toks[j + 1].end, &out)
-                && !CALENDAR.contains(&lw[j + 1].trim_end_matches('.'))
+                && toks[j + gap].word
+                && capitalised(&words[j + gap])
+                && !covered(toks[j + gap].start, toks[j + gap].end, &out)
+                && !CALENDAR.contains(&lw[j + gap].trim_end_matches('.'))
             {
-                j += 2;
+                j += gap + 1;
                 continue;
             }
             if j + 1 < toks.len()
@@ -768,7 +776,7 @@ pub fn parties(
             }
         }
         // A demonym alone ("Chinese hackers") names nobody.
-        if j == i + 1 && demonym(&words[i]).is_some() {
+        if demonym(&text[toks[i].start..toks[j - 1].end]).is_some() {
             i = j;
             continue;
         }
@@ -803,16 +811,29 @@ pub fn parties(
             }
             // The latest party of one of the kinds, in this sentence before the reference
             // or in an earlier one.
+            // "The company" is a company named as one, not a government.
+            let fits = |p: &Party| {
+                kinds.contains(&p.kind.as_str())
+                    && (!matches!(*phrase, "the company" | "the firm" | "the front company")
+                        || matches!(p.how, "legal form" | "business words" | "gazetteer"))
+                    && p.country.is_none()
+            };
             let here = out
                 .iter()
-                .filter(|p| p.end <= start && kinds.contains(&p.kind.as_str()))
+                .filter(|p| p.end <= start && fits(p))
                 .max_by_key(|p| p.start)
                 .cloned();
-            let earlier = kinds
-                .iter()
-                .filter_map(|k| memory.last.get(*k))
-                .max_by_key(|p| p.start)
-                .cloned();
+            let company = matches!(*phrase, "the company" | "the firm" | "the front company");
+            let earlier = if company {
+                memory.last.get("company").cloned()
+            } else {
+                kinds
+                    .iter()
+                    .filter_map(|k| memory.last.get(*k))
+                    .filter(|p| fits(p))
+                    .max_by_key(|p| p.start)
+                    .cloned()
+            };
             if let Some(antecedent) = here.or(earlier) {
                 out.push(Party {
                     start,
@@ -829,6 +850,12 @@ pub fn parties(
     // "The group", "he": the first party of the kind in the latest sentence naming one
     // (the sentence's topic, usually its subject).
     let mut seen_kinds: Vec<&str> = Vec::new();
+    if let Some(c) = out
+        .iter()
+        .find(|p| p.kind == "organization" && matches!(p.how, "legal form" | "business words"))
+    {
+        memory.last.insert("company".into(), c.clone());
+    }
     for p in &out {
         if !seen_kinds.contains(&p.kind.as_str()) {
             seen_kinds.push(&p.kind);

@@ -172,6 +172,23 @@ fn claims_and_denials_on_the_corpus() {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if let Some(only) = std::env::var_os("SHOW_FILE") {
+            if name.starts_with(&*only.to_string_lossy()) {
+                for p in &reading.parties {
+                    println!("PARTY {:?} {} {} {:?}", p.text, p.kind, p.how, p.name);
+                }
+                for c in &reading.claims {
+                    println!(
+                        "CLAIM {} {} {} [{}] {}",
+                        c.subject.text,
+                        c.predicate,
+                        c.object.text,
+                        c.issuer.as_ref().map_or("-", |i| i.text.as_str()),
+                        c.stance.as_str()
+                    );
+                }
+            }
+        }
         // One-to-one: each gold claim takes the first unused found claim matching it.
         let mut used = vec![false; reading.claims.len()];
         for g in &gold.claims {
