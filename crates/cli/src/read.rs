@@ -274,6 +274,7 @@ fn findings(
         role: None,
         how: "publisher",
         target: None,
+        group: Vec::new(),
     });
     // New people and organisations, once each.
     let mut seen: BTreeMap<String, ()> = BTreeMap::new();

@@ -471,6 +471,7 @@ fn speaker(text: &str, toks: &[Token], ps: &[Party], memory: &Memory) -> Option<
                     role: None,
                     how: "speaker",
                     target: None,
+                    group: Vec::new(),
                 });
             }
         }
@@ -560,9 +561,7 @@ fn sentence_claims(
     let mut kept: Vec<(usize, usize, usize)> = Vec::new();
     for m in matches {
         // A cue inside a party's name ("Hacking Team", "Sanctions Office") is no cue.
-        if ps.iter().any(|p| p.start < m.1 && m.0 < p.end)
-            && cues()[m.2].layout != Layout::FrontCreated
-        {
+        if ps.iter().any(|p| p.start <= m.0 && m.1 <= p.end) {
             continue;
         }
         if !kept.iter().any(|k| k.0 < m.1 && m.0 < k.1) {
@@ -667,6 +666,7 @@ fn sentence_claims(
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| !speaking(p))
+                .flat_map(expand)
                 .collect()
         };
         // A cue inside an aside (", a front company for X,") reads its object there.
@@ -680,11 +680,19 @@ fn sentence_claims(
                 .take(14)
                 .last()
                 .map_or(from, |t| t.end);
-            let idx = ps
-                .iter()
-                .position(|p| p.start >= from && p.start <= limit && !speaking(p));
+            let in_window = |p: &Party| p.start >= from && p.start <= limit && !speaking(p);
+            // What is used is malware, a tool or a technique when the window names one.
+            let used = |p: &Party| matches!(p.kind.as_str(), "malware" | "tool" | "attack_pattern");
+            let idx = if cue.predicate == "uses" && ps.iter().any(|p| in_window(p) && used(p)) {
+                ps.iter().position(|p| in_window(p) && used(p))
+            } else {
+                ps.iter().position(in_window)
+            };
             idx.map(|i| coordinated(text, ps, i, true, list_end))
                 .unwrap_or_default()
+                .into_iter()
+                .flat_map(expand)
+                .collect::<Vec<_>>()
         };
         let after_word = |word: &str, from: usize| -> Option<usize> {
             toks.iter()
@@ -830,7 +838,13 @@ fn sentence_claims(
                     .find(|p| p.kind == "threat_actor")
                     .or_else(|| last_actor.cloned());
                 if let Some(a) = actor {
-                    for o in after(ce) {
+                    let described = noun_phrases(text, toks, ps, tok_at(ce));
+                    let objects = if described.is_empty() {
+                        after(ce)
+                    } else {
+                        described
+                    };
+                    for o in objects {
                         pairs.push((a.clone(), o, own_issuer.clone()));
                     }
                 }
@@ -1053,6 +1067,7 @@ fn noun_phrases(text: &str, toks: &[Token], ps: &[Party], from: usize) -> Vec<Pa
             role: None,
             how: "noun phrase",
             target: None,
+            group: Vec::new(),
         });
         // The list goes on after ",", "and" or ", and".
         let mut j = k;
@@ -1071,6 +1086,15 @@ fn noun_phrases(text: &str, toks: &[Token], ps: &[Party], from: usize) -> Vec<Pa
         k = j;
     }
     out
+}
+
+/// A plural reference as the parties it stands for; any other party as itself.
+fn expand(p: Party) -> Vec<Party> {
+    if p.group.is_empty() {
+        vec![p]
+    } else {
+        p.group
+    }
 }
 
 fn fits(predicate: &str, subject: &Party, object: &Party) -> bool {

@@ -43,6 +43,9 @@ pub struct Party {
     /// For an activity ("the hack of the Electoral Commission"): its target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Box<Party>>,
+    /// For a plural reference ("both men", "all seven"): the parties it stands for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<Party>,
 }
 
 impl Party {
@@ -571,6 +574,9 @@ pub struct Memory {
     known: HashMap<String, (String, String)>,
     /// The last party of each kind.
     last: HashMap<String, Party>,
+    /// The last list of two or more people, and of threat actors, named in one sentence.
+    people_list: Vec<Party>,
+    actor_list: Vec<Party>,
 }
 
 impl Memory {
@@ -584,6 +590,8 @@ impl Memory {
             people: HashMap::new(),
             known: self.known.clone(),
             last: self.last.clone(),
+            people_list: self.people_list.clone(),
+            actor_list: self.actor_list.clone(),
         }
     }
 }
@@ -630,6 +638,7 @@ pub fn parties(
             role: None,
             how: "gazetteer",
             target: None,
+            group: Vec::new(),
         });
     }
     let words: Vec<String> = toks.iter().map(|t| t.text(text).to_owned()).collect();
@@ -689,6 +698,7 @@ pub fn parties(
                         role: None,
                         how: "country",
                         target: None,
+                        group: Vec::new(),
                     });
                 }
                 break;
@@ -696,6 +706,24 @@ pub fn parties(
         }
     }
     // Capitalised phrases.
+    let lower_sentence = text[sentence.0..sentence.1].to_lowercase();
+    let person_context = [
+        "charged",
+        "charges",
+        "indict",
+        "arrest",
+        "sentenced",
+        "extradit",
+        "convicted",
+        "nationals",
+        "defendant",
+        "citizens",
+        "accused",
+        "wanted",
+        "reward",
+    ]
+    .iter()
+    .any(|w| lower_sentence.contains(w));
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -780,16 +808,39 @@ pub fn parties(
             i = j;
             continue;
         }
-        // A sentence-initial word heading only itself ("Treasury said") stays a name; a
-        // sentence-initial plural or adverb does not.
-        let span_words = &words[i..j];
-        if let Some(p) = classify(text, toks, &words, &lw, i, j, memory) {
-            if !(i == 0
-                && j == 1
-                && p.how == "name"
-                && span_words[0].ends_with('s')
-                && !all_caps(&span_words[0]))
+        // A capitalised word opening the sentence is a name only when it is more than
+        // that: known, shaped like one, or speaking ("Kryptowire says").
+        let opening = i == 0 || !toks[i - 1].word;
+        let speaks = lw.get(j).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "said"
+                    | "says"
+                    | "announced"
+                    | "reported"
+                    | "told"
+                    | "added"
+                    | "stated"
+                    | "'s"
+                    | "’s"
+            )
+        });
+        if let Some(mut p) = classify(text, toks, &words, &lw, i, j, memory) {
+            // People named where the sentence speaks of charges, arrests or nationals.
+            if p.kind == "unknown"
+                && person_context
+                && person_like(&words[i..j])
+                && !words[i..j].iter().any(|w| all_caps(w))
             {
+                p.kind = "person".into();
+                p.how = "context";
+                resolve_person(&mut p, memory);
+            }
+            let bare = p.how == "name"
+                && j == i + 1
+                && !all_caps(&words[i])
+                && !words[i].chars().any(|c| c.is_ascii_digit());
+            if !(opening && bare && !speaks) {
                 out.push(p);
             }
         }
@@ -845,8 +896,25 @@ pub fn parties(
             }
         }
     }
+    plural_references(text, sentence, &mut out, memory);
     out.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
     out.dedup_by(|b, a| b.start < a.end);
+    let people: Vec<Party> = out
+        .iter()
+        .filter(|p| p.kind == "person" && p.group.is_empty())
+        .cloned()
+        .collect();
+    if people.len() >= 2 {
+        memory.people_list = people;
+    }
+    let actors: Vec<Party> = out
+        .iter()
+        .filter(|p| p.kind == "threat_actor" && p.group.is_empty() && p.how != "reference")
+        .cloned()
+        .collect();
+    if actors.len() >= 2 {
+        memory.actor_list = actors;
+    }
     // "The group", "he": the first party of the kind in the latest sentence naming one
     // (the sentence's topic, usually its subject).
     let mut seen_kinds: Vec<&str> = Vec::new();
@@ -1012,6 +1080,7 @@ fn activities(text: &str, toks: &[Token], lw: &[String], out: &mut Vec<Party>) {
             role: None,
             how: "activity",
             target: target.map(Box::new),
+            group: Vec::new(),
         });
     }
     // The activity replaces the parties it spans (its target stays reachable from it).
@@ -1021,6 +1090,74 @@ fn activities(text: &str, toks: &[Token], lw: &[String], out: &mut Vec<Party>) {
         }
         out.retain(|p| !(p.start >= a.start && p.end <= a.end));
         out.push(a);
+    }
+}
+
+/// "Both men", "all seven", "the two defendants": the last list of people (or of threat
+/// actors) of that size.
+fn plural_references(text: &str, sentence: Span, out: &mut Vec<Party>, memory: &Memory) {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:both|all|the)\s+(?:(two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?(men|women|individuals|defendants|suspects|officers|nationals|people|persons|groups|actors)\b|\b(?:all|the)\s+(two|three|four|five|six|seven|eight|nine|ten|twelve)\b")
+            .unwrap_or_else(|e| unreachable!("plural references: {e}"))
+    });
+    let number = |w: &str| {
+        [
+            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve",
+        ]
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(w))
+        .map(|p| p + 2)
+    };
+    let s = &text[sentence.0..sentence.1];
+    for c in re.captures_iter(s) {
+        let Some(m) = c.get(0) else { continue };
+        let (start, end) = (sentence.0 + m.start(), sentence.0 + m.end());
+        if out.iter().any(|p| p.start < end && start < p.end) {
+            continue;
+        }
+        // "both" and "the two" say how many; the noun says of what.
+        let whole = m.as_str().to_lowercase();
+        let n = c
+            .get(1)
+            .or(c.get(3))
+            .and_then(|w| number(w.as_str()))
+            .or_else(|| whole.starts_with("both").then_some(2));
+        let noun = c.get(2).map(|w| w.as_str().to_lowercase());
+        let actors = matches!(noun.as_deref(), Some("groups" | "actors"));
+        let lists: Vec<&Vec<Party>> = if actors {
+            vec![&memory.actor_list]
+        } else if noun.is_some() {
+            vec![&memory.people_list]
+        } else {
+            vec![&memory.people_list, &memory.actor_list]
+        };
+        let Some(list) = lists
+            .into_iter()
+            .filter(|l| !l.is_empty() && n.is_none_or(|n| l.len() == n))
+            .max_by_key(|l| l.first().map_or(0, |p| p.start))
+        else {
+            continue;
+        };
+        out.push(Party {
+            start,
+            end,
+            text: text[start..end].to_owned(),
+            name: list
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            kind: list[0].kind.clone(),
+            candidates: Vec::new(),
+            ambiguous: false,
+            country: None,
+            role: None,
+            how: "reference",
+            target: None,
+            group: list.clone(),
+        });
     }
 }
 
@@ -1038,6 +1175,7 @@ fn country_party(start: usize, end: usize, text: &str, code: &'static str) -> Pa
         role: None,
         how: "country",
         target: None,
+        group: Vec::new(),
     }
 }
 
@@ -1079,6 +1217,7 @@ fn classify(
             role,
             how,
             target: None,
+            group: Vec::new(),
         };
     if let Some(code) = country_named(phrase) {
         return Some(country_party(start, end, phrase, code));

@@ -331,4 +331,17 @@ fn claims_and_denials_on_the_corpus() {
         entities.fp,
         entities.fn_
     );
+    // Floors a little under the measured figures (README), so a regression fails.
+    assert!(
+        all.p() >= 0.70 && all.r() >= 0.53,
+        "claims P {:.3} R {:.3}",
+        all.p(),
+        all.r()
+    );
+    assert!(denials.r() >= 0.55, "denials R {:.3}", denials.r());
+    assert!(entities.f1() >= 0.82, "entities F1 {:.3}", entities.f1());
+    assert!(
+        issuers_right * 10 >= matched * 8,
+        "issuers {issuers_right}/{matched}"
+    );
 }
