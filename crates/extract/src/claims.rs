@@ -291,7 +291,11 @@ pub fn read(text: &str, gazetteer: &Gazetteer, published: Day) -> Reading {
                     })
                     .cloned()
             });
-            if claims.is_empty() {
+            // Disputing what the text reported before takes someone who disputes it.
+            let credible = denier
+                .as_ref()
+                .is_some_and(|d| matches!(d.kind.as_str(), "person" | "organization" | "country"));
+            if claims.is_empty() && credible {
                 let wanted = denied_predicates(s_text);
                 let mut disputed: Vec<Claim> = reading
                     .claims
@@ -606,7 +610,7 @@ fn sentence_claims(
                         | "to"
                         | "for"
                 )
-            );
+            ) || (text[cs..ce].ends_with('s') && next.as_deref() == Some("of"));
             let adjective = text[cs..ce].ends_with("ing")
                 && matches!(
                     next.as_deref(),
@@ -719,9 +723,40 @@ fn sentence_claims(
                     described if cue.predicate == "targets" && !described.is_empty() => described,
                     _ => after(ce),
                 };
-                for s in shared_subject.clone().unwrap_or_else(|| before(cs)) {
+                // "CISA has observed the actors using X": the observer says so; it is not
+                // who uses X.
+                let observed = |p: &Party| {
+                    text.get(p.end..cs).is_some_and(|between| {
+                        between.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                            matches!(
+                                w.to_lowercase().as_str(),
+                                "observed"
+                                    | "observes"
+                                    | "observe"
+                                    | "seen"
+                                    | "saw"
+                                    | "sees"
+                                    | "identified"
+                                    | "detected"
+                                    | "detects"
+                                    | "noticed"
+                                    | "found"
+                                    | "finds"
+                                    | "spotted"
+                                    | "watched"
+                            )
+                        })
+                    })
+                };
+                let subjects = shared_subject.clone().unwrap_or_else(|| before(cs));
+                let observer = subjects.iter().find(|p| observed(p)).cloned();
+                for s in subjects.into_iter().filter(|p| !observed(p)) {
                     for o in &objects {
-                        pairs.push((s.clone(), o.clone(), own_issuer.clone()));
+                        pairs.push((
+                            s.clone(),
+                            o.clone(),
+                            own_issuer.clone().or_else(|| observer.clone()),
+                        ));
                     }
                 }
             }
@@ -1300,6 +1335,14 @@ mod tests {
                 .any(|c| c.contains("sanctioned_by") || c.contains("Globex")),
             "{t:#?}"
         );
+    }
+
+    #[test]
+    fn observers_and_technical_falsehoods_make_no_claims() {
+        let text = "APT31 targeted Acme Trading LLC. Microsoft has observed the actors using \
+            ShadowPad. The IOCs below may produce false positives.";
+        let t = triples(&read(text, &gazetteer(), day()));
+        assert_eq!(t, ["APT31 targets Acme Trading LLC [-] asserts"], "{t:#?}");
     }
 
     #[test]
