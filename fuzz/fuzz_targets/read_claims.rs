@@ -12,11 +12,7 @@ use libfuzzer_sys::fuzz_target;
 fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
-        let n = |name: &str, entity: &str, kind: &str| GazetteerName {
-            name: name.into(),
-            entity: entity.into(),
-            kind: kind.into(),
-        };
+        let n = GazetteerName::new;
         Gazetteer::new([
             n("APT31", "intrusion-set--1", "threat_actor"),
             n("Violet Typhoon", "intrusion-set--1", "threat_actor"),

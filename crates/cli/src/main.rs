@@ -426,6 +426,30 @@ fn ensure_initialised(store: &mut Store, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// Accepts or rejects findings and reports what that did.
+fn decide(
+    cli: &Cli,
+    store: &mut Store,
+    ids: &[i64],
+    decision: dossier_store::Decision,
+    analyst: &str,
+    note: Option<&str>,
+) -> Result<ExitCode> {
+    let outcome = store.decide(ids, decision, analyst, note, cli.clearance, &now())?;
+    if cli.json {
+        print_json(&outcome)?;
+    } else if decision == dossier_store::Decision::Accept {
+        println!(
+            "accepted {} findings; {} statements added",
+            outcome.decided.len(),
+            outcome.statements_added
+        );
+    } else {
+        println!("rejected {} findings", outcome.decided.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: &Cli) -> Result<ExitCode> {
     let filter = |as_of: Option<PartialDate>| ReadFilter {
         clearance: cli.clearance,
@@ -707,41 +731,13 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             } else {
                 ids.clone()
             };
-            let outcome = store.decide(
-                &ids,
-                dossier_store::Decision::Accept,
-                analyst,
-                note.as_deref(),
-                cli.clearance,
-                &now(),
-            )?;
-            if cli.json {
-                print_json(&outcome)?;
-            } else {
-                println!(
-                    "accepted {} findings; {} statements added",
-                    outcome.decided.len(),
-                    outcome.statements_added
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            let decision = dossier_store::Decision::Accept;
+            decide(cli, &mut store, &ids, decision, analyst, note.as_deref())
         }
         Command::Reject { ids, note, analyst } => {
             let mut store = open(cli)?;
-            let outcome = store.decide(
-                ids,
-                dossier_store::Decision::Reject,
-                analyst,
-                note.as_deref(),
-                cli.clearance,
-                &now(),
-            )?;
-            if cli.json {
-                print_json(&outcome)?;
-            } else {
-                println!("rejected {} findings", outcome.decided.len());
-            }
-            Ok(ExitCode::SUCCESS)
+            let decision = dossier_store::Decision::Reject;
+            decide(cli, &mut store, ids, decision, analyst, note.as_deref())
         }
         Command::Link { a, b, analyst } | Command::Unlink { a, b, analyst } => {
             let stance = if matches!(cli.command, Command::Link { .. }) {

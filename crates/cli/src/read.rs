@@ -2,7 +2,7 @@
 //! findings (entities, indicators, claims and denials) wait for an analyst's decision, and
 //! every person and organisation it names is screened against the sanctions lists.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
@@ -69,12 +69,8 @@ fn publication_day(published: Option<PartialDate>) -> Day {
         u32::from(today.day()),
     );
     let parsed = published.and_then(|p| {
-        let s = p.to_string();
-        let mut parts = s.split('-');
-        let y: i32 = parts.next()?.parse().ok()?;
-        let m: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
-        let d: u32 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-        Day::new(y, m, d)
+        let (y, m, d) = p.earliest();
+        Day::new(i32::from(y), u32::from(m), u32::from(d))
     });
     parsed.or(fallback).unwrap_or(Day {
         year: 1970,
@@ -125,6 +121,24 @@ fn entity_of(p: &Party) -> (EntityId, bool) {
     )
 }
 
+/// A statement of the document with a literal value, under its marking.
+fn value_statement(
+    id: &EntityId,
+    predicate: Predicate,
+    value: Value,
+    source: &Source,
+    marking: Tlp,
+) -> Statement {
+    let mut s = Statement::new(
+        id.clone(),
+        predicate,
+        Object::Value(value),
+        source.id.clone(),
+    );
+    s.marking = marking;
+    s
+}
+
 /// `is_a` and `name` statements for a party the store does not know.
 fn introduce(
     p: &Party,
@@ -143,34 +157,15 @@ fn introduce(
             "attack_pattern" => EntityKind::AttackPattern,
             _ => EntityKind::Organization,
         };
-        let mut is_a = Statement::new(
-            id.clone(),
-            Predicate::IS_A,
-            Object::Value(Value::text(kind.as_str())),
-            source.id.clone(),
-        );
-        is_a.marking = marking;
-        let mut name = Statement::new(
-            id.clone(),
-            Predicate::NAME,
-            Object::Value(Value::text(&p.name)),
-            source.id.clone(),
-        );
-        name.marking = marking;
-        is_a.stated_at = partial(day);
-        name.stated_at = partial(day);
-        out.push(is_a);
-        out.push(name);
-        if let Some(role) = &p.role {
-            let mut position = Statement::new(
-                id.clone(),
-                Predicate::POSITION,
-                Object::Value(Value::text(role)),
-                source.id.clone(),
-            );
-            position.marking = marking;
-            position.stated_at = partial(day);
-            out.push(position);
+        let mut facts = vec![
+            (Predicate::IS_A, kind.as_str().to_owned()),
+            (Predicate::NAME, p.name.clone()),
+        ];
+        facts.extend(p.role.iter().map(|r| (Predicate::POSITION, r.clone())));
+        for (predicate, value) in facts {
+            let mut s = value_statement(&id, predicate, Value::text(value), source, marking);
+            s.stated_at = partial(day);
+            out.push(s);
         }
     }
     id
@@ -262,28 +257,18 @@ fn findings(
     day: Day,
 ) -> Vec<NewFinding> {
     let mut out = Vec::new();
-    let publisher = info.publisher.as_ref().map(|name| Party {
-        start: 0,
-        end: 0,
-        text: name.clone(),
-        name: name.clone(),
-        kind: "organization".into(),
-        candidates: Vec::new(),
-        ambiguous: false,
-        country: None,
-        role: None,
-        how: "publisher",
-        target: None,
-        group: Vec::new(),
-    });
+    let publisher = info
+        .publisher
+        .as_ref()
+        .map(|name| Party::new(0, 0, name, "organization", "publisher"));
     // New people and organisations, once each.
-    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for p in &reading.parties {
         if p.is_known() || !p.is_person_or_org() || p.how == "reference" || p.kind == "country" {
             continue;
         }
         let key = format!("{}:{}", p.kind, name_key(&p.name));
-        if seen.insert(key, ()).is_some() {
+        if !seen.insert(key) {
             continue;
         }
         let mut statements = Vec::new();
@@ -305,46 +290,18 @@ fn findings(
         if i.suppressed.is_some() {
             continue;
         }
-        let kind = serde_json::to_value(i.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = i.kind.as_str();
         let id = EntityId::derived("indicator", &format!("{kind}:{}", i.value));
-        let mut statements = Vec::new();
-        for (predicate, value) in [
-            (Predicate::IS_A, EntityKind::Indicator.as_str().to_owned()),
-            (Predicate::NAME, i.value.clone()),
-        ] {
-            let mut s = Statement::new(
-                id.clone(),
-                predicate,
-                Object::Value(Value::text(value)),
-                source.id.clone(),
-            );
-            s.marking = info.marking;
-            statements.push(s);
-        }
-        let mut t = Statement::new(
-            id.clone(),
-            Predicate::ATTRIBUTE,
-            Object::Value(Value::text(&kind)),
-            source.id.clone(),
-        );
-        t.note = Some("indicator type".into());
-        t.marking = info.marking;
-        statements.push(t);
-        let mut seen_on = Statement::new(
-            id,
-            Predicate::FIRST_SEEN,
-            Object::Value(Value::Date {
-                date: partial(day).unwrap_or_else(|| {
-                    PartialDate::parse("1970").unwrap_or_else(|_| unreachable!())
-                }),
-            }),
-            source.id.clone(),
-        );
-        seen_on.marking = info.marking;
-        statements.push(seen_on);
+        let value = |predicate, value| value_statement(&id, predicate, value, source, info.marking);
+        let mut kind_of = value(Predicate::ATTRIBUTE, Value::text(kind));
+        kind_of.note = Some("indicator type".into());
+        let mut statements = vec![
+            value(Predicate::IS_A, Value::text(EntityKind::Indicator.as_str())),
+            value(Predicate::NAME, Value::text(&i.value)),
+            kind_of,
+        ];
+        statements
+            .extend(partial(day).map(|date| value(Predicate::FIRST_SEEN, Value::Date { date })));
         out.push(NewFinding {
             kind: "indicator".into(),
             span: (i.start, i.end),
@@ -418,17 +375,15 @@ pub fn read_document(
     }
     // Screening: every person and organisation, once per name.
     let mut screening = Vec::new();
-    let mut screened: Vec<String> = Vec::new();
+    let mut screened: HashSet<String> = HashSet::new();
     for p in reading
         .parties
         .iter()
         .filter(|p| p.is_person_or_org() && p.how != "reference")
     {
-        let key = name_key(&p.name);
-        if screened.contains(&key) {
+        if !screened.insert(name_key(&p.name)) {
             continue;
         }
-        screened.push(key);
         let mut q = Query::new(p.name.clone());
         q.kind = if p.kind == "person" {
             Kind::Person

@@ -463,20 +463,13 @@ fn speaker(text: &str, toks: &[Token], ps: &[Party], memory: &Memory) -> Option<
                     | "department"
             ) {
                 let (start, end) = (toks[i - 1].start, toks[i - 1].end);
-                return Some(Party {
+                return Some(Party::new(
                     start,
                     end,
-                    text: words[i - 1].to_owned(),
-                    name: words[i - 1].to_owned(),
-                    kind: "organization".into(),
-                    candidates: Vec::new(),
-                    ambiguous: false,
-                    country: None,
-                    role: None,
-                    how: "speaker",
-                    target: None,
-                    group: Vec::new(),
-                });
+                    words[i - 1],
+                    "organization",
+                    "speaker",
+                ));
             }
         }
         // ", said X" and "said X." after a quotation.
@@ -1090,20 +1083,7 @@ fn noun_phrases(text: &str, toks: &[Token], ps: &[Party], from: usize) -> Vec<Pa
             n += 1;
         }
         let phrase = &text[start..end];
-        out.push(Party {
-            start,
-            end,
-            text: phrase.to_owned(),
-            name: phrase.to_owned(),
-            kind: "sector".into(),
-            candidates: Vec::new(),
-            ambiguous: false,
-            country: None,
-            role: None,
-            how: "noun phrase",
-            target: None,
-            group: Vec::new(),
-        });
+        out.push(Party::new(start, end, phrase, "sector", "noun phrase"));
         // The list goes on after ",", "and" or ", and".
         let mut j = k;
         let mut joined = false;
@@ -1246,11 +1226,7 @@ mod tests {
     use crate::mentions::GazetteerName;
 
     fn gazetteer() -> Gazetteer {
-        let n = |name: &str, entity: &str, kind: &str| GazetteerName {
-            name: name.into(),
-            entity: entity.into(),
-            kind: kind.into(),
-        };
+        let n = GazetteerName::new;
         Gazetteer::new([
             n("APT31", "intrusion-set--1", "threat_actor"),
             n("Violet Typhoon", "intrusion-set--1", "threat_actor"),

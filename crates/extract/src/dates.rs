@@ -101,6 +101,26 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Short forms of month names written in prose.
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// Whether a lowercased word names a month or a weekday (capitalised, never a name).
+pub(crate) fn is_calendar_word(word: &str) -> bool {
+    MONTHS.contains(&word) || MONTH_ABBREVIATIONS.contains(&word) || WEEKDAYS.contains(&word)
+}
+
 fn month_of(word: &str) -> Option<u32> {
     let w = word.to_ascii_lowercase();
     let w = w.trim_end_matches('.');
@@ -143,7 +163,8 @@ fn pattern() -> &'static Regex {
     })
 }
 
-fn number_word(w: &str) -> Option<i64> {
+/// A count written in digits or as an English word ("two" … "twenty").
+pub(crate) fn number_word(w: &str) -> Option<i64> {
     if let Ok(n) = w.parse() {
         return Some(n);
     }
@@ -248,17 +269,7 @@ fn resolve(caps: &regex::Captures<'_>, published: Day) -> Option<(Day, Day, &'st
         return Some((Day::new(y, 1, 1)?, Day::new(y, 12, 31)?, "year"));
     }
     if let Some(wd) = get("wd") {
-        let target = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ]
-        .iter()
-        .position(|d| d.eq_ignore_ascii_case(wd))? as i64;
+        let target = WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(wd))? as i64;
         // The most recent such weekday on or before publication.
         let back = (i64::from(published.weekday()) - target).rem_euclid(7);
         let d = published.add_days(-back);

@@ -14,6 +14,16 @@ pub struct GazetteerName {
     pub kind: String,
 }
 
+impl GazetteerName {
+    pub fn new(name: &str, entity: &str, kind: &str) -> GazetteerName {
+        GazetteerName {
+            name: name.to_owned(),
+            entity: entity.to_owned(),
+            kind: kind.to_owned(),
+        }
+    }
+}
+
 /// Names to look for, built once and used for many texts.
 #[derive(Debug)]
 pub struct Gazetteer {
@@ -162,11 +172,7 @@ mod tests {
     use super::*;
 
     fn gazetteer() -> Gazetteer {
-        let n = |name: &str, entity: &str, kind: &str| GazetteerName {
-            name: name.into(),
-            entity: entity.into(),
-            kind: kind.into(),
-        };
+        let n = GazetteerName::new;
         Gazetteer::new([
             n("APT31", "intrusion-set--1", "threat_actor"),
             n("Zirconium", "intrusion-set--1", "threat_actor"),

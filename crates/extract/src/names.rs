@@ -49,6 +49,24 @@ pub struct Party {
 }
 
 impl Party {
+    /// A party named `text` at `start..end`, unknown to the store, with nothing else known.
+    pub fn new(start: usize, end: usize, text: &str, kind: &str, how: &'static str) -> Party {
+        Party {
+            start,
+            end,
+            text: text.to_owned(),
+            name: text.to_owned(),
+            kind: kind.to_owned(),
+            candidates: Vec::new(),
+            ambiguous: false,
+            country: None,
+            role: None,
+            how,
+            target: None,
+            group: Vec::new(),
+        }
+    }
+
     /// Whether the store knows this party.
     pub fn is_known(&self) -> bool {
         !self.candidates.is_empty()
@@ -162,41 +180,6 @@ const SENTENCE_STARTS: &[&str] = &[
     "experts",
     "security",
     "police",
-];
-
-/// Months and weekdays: capitalised, never names here.
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
 ];
 
 /// Words that join the capitalised words of one name.
@@ -623,22 +606,14 @@ pub fn parties(
         let listed_in_capitals = !m.name.chars().any(char::is_lowercase)
             && m.name.chars().filter(|c| c.is_alphabetic()).count() > 5;
         out.push(Party {
-            start: m.start,
-            end: m.end,
-            text: m.text.clone(),
             name: if listed_in_capitals {
                 m.text.clone()
             } else {
                 m.name.clone()
             },
-            kind: kind.to_owned(),
             candidates: m.candidates.clone(),
             ambiguous: m.ambiguous,
-            country: None,
-            role: None,
-            how: "gazetteer",
-            target: None,
-            group: Vec::new(),
+            ..Party::new(m.start, m.end, &m.text, kind, "gazetteer")
         });
     }
     let words: Vec<String> = toks.iter().map(|t| t.text(text).to_owned()).collect();
@@ -684,21 +659,12 @@ pub fn parties(
                 if !covered(start, end, &out) {
                     let t = &text[start..end];
                     out.push(Party {
-                        start,
-                        end,
-                        text: t.to_owned(),
                         name: t
                             .trim_start_matches("the ")
                             .trim_start_matches("The ")
                             .to_owned(),
-                        kind: "organization".into(),
-                        candidates: Vec::new(),
-                        ambiguous: false,
                         country: Some(code),
-                        role: None,
-                        how: "country",
-                        target: None,
-                        group: Vec::new(),
+                        ..Party::new(start, end, t, "organization", "country")
                     });
                 }
                 break;
@@ -731,7 +697,7 @@ pub fn parties(
         let starts = t.word
             && capitalised(w)
             && !covered(t.start, t.end, &out)
-            && !CALENDAR.contains(&lw[i].trim_end_matches('.'))
+            && !crate::dates::is_calendar_word(lw[i].trim_end_matches('.'))
             && !((i == 0 || !toks[i - 1].word) && SENTENCE_STARTS.contains(&lw[i].as_str()))
             && lw[i] != "i";
         if !starts {
@@ -745,7 +711,7 @@ pub fn parties(
                 && toks[j].word
                 && capitalised(&words[j])
                 && !covered(toks[j].start, toks[j].end, &out)
-                && !CALENDAR.contains(&lw[j].trim_end_matches('.'))
+                && !crate::dates::is_calendar_word(lw[j].trim_end_matches('.'))
             {
                 j += 1;
                 continue;
@@ -767,7 +733,7 @@ pub fn parties(
                 && toks[j + gap].word
                 && capitalised(&words[j + gap])
                 && !covered(toks[j + gap].start, toks[j + gap].end, &out)
-                && !CALENDAR.contains(&lw[j + gap].trim_end_matches('.'))
+                && !crate::dates::is_calendar_word(lw[j + gap].trim_end_matches('.'))
             {
                 j += gap + 1;
                 continue;
@@ -1069,18 +1035,8 @@ fn activities(text: &str, toks: &[Token], lw: &[String], out: &mut Vec<Party>) {
             };
         let t = &text[span_start..end];
         found.push(Party {
-            start: span_start,
-            end,
-            text: t.to_owned(),
-            name: t.to_owned(),
-            kind: "campaign".into(),
-            candidates: Vec::new(),
-            ambiguous: false,
-            country: None,
-            role: None,
-            how: "activity",
             target: target.map(Box::new),
-            group: Vec::new(),
+            ..Party::new(span_start, end, t, "campaign", "activity")
         });
     }
     // The activity replaces the parties it spans (its target stays reachable from it).
@@ -1101,15 +1057,6 @@ fn plural_references(text: &str, sentence: Span, out: &mut Vec<Party>, memory: &
         regex::Regex::new(r"(?i)\b(?:both|all|the)\s+(?:(two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?(men|women|individuals|defendants|suspects|officers|nationals|people|persons|groups|actors)\b|\b(?:all|the)\s+(two|three|four|five|six|seven|eight|nine|ten|twelve)\b")
             .unwrap_or_else(|e| unreachable!("plural references: {e}"))
     });
-    let number = |w: &str| {
-        [
-            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-            "twelve",
-        ]
-        .iter()
-        .position(|n| n.eq_ignore_ascii_case(w))
-        .map(|p| p + 2)
-    };
     let s = &text[sentence.0..sentence.1];
     for c in re.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
@@ -1122,7 +1069,8 @@ fn plural_references(text: &str, sentence: Span, out: &mut Vec<Party>, memory: &
         let n = c
             .get(1)
             .or(c.get(3))
-            .and_then(|w| number(w.as_str()))
+            .and_then(|w| crate::dates::number_word(w.as_str()))
+            .and_then(|n| usize::try_from(n).ok())
             .or_else(|| whole.starts_with("both").then_some(2));
         let noun = c.get(2).map(|w| w.as_str().to_lowercase());
         let actors = matches!(noun.as_deref(), Some("groups" | "actors"));
@@ -1141,22 +1089,13 @@ fn plural_references(text: &str, sentence: Span, out: &mut Vec<Party>, memory: &
             continue;
         };
         out.push(Party {
-            start,
-            end,
-            text: text[start..end].to_owned(),
             name: list
                 .iter()
                 .map(|p| p.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            kind: list[0].kind.clone(),
-            candidates: Vec::new(),
-            ambiguous: false,
-            country: None,
-            role: None,
-            how: "reference",
-            target: None,
             group: list.clone(),
+            ..Party::new(start, end, &text[start..end], &list[0].kind, "reference")
         });
     }
 }
@@ -1164,18 +1103,9 @@ fn plural_references(text: &str, sentence: Span, out: &mut Vec<Party>, memory: &
 fn country_party(start: usize, end: usize, text: &str, code: &'static str) -> Party {
     let name = dossier_model::country_by_code(code).map_or(text.to_owned(), |c| c.name.to_owned());
     Party {
-        start,
-        end,
-        text: text.to_owned(),
         name,
-        kind: "country".into(),
-        candidates: Vec::new(),
-        ambiguous: false,
         country: Some(code),
-        role: None,
-        how: "country",
-        target: None,
-        group: Vec::new(),
+        ..Party::new(start, end, text, "country", "country")
     }
 }
 
@@ -1206,18 +1136,8 @@ fn classify(
     let phrase = &text[start..end];
     let make =
         |start: usize, end: usize, kind: &str, how: &'static str, role: Option<String>| Party {
-            start,
-            end,
-            text: text[start..end].to_owned(),
-            name: text[start..end].to_owned(),
-            kind: kind.to_owned(),
-            candidates: Vec::new(),
-            ambiguous: false,
-            country: None,
             role,
-            how,
-            target: None,
-            group: Vec::new(),
+            ..Party::new(start, end, &text[start..end], kind, how)
         };
     if let Some(code) = country_named(phrase) {
         return Some(country_party(start, end, phrase, code));

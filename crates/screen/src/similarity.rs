@@ -5,6 +5,30 @@
 use crate::name::{Role, Word};
 use crate::translit::Script;
 
+/// Letter groups read as one sound, longest and most specific first, with their symbol.
+const DIGRAPHS: &[(&[u8], u8)] = &[
+    (b"shch", b'S'),
+    (b"dzh", b'j'),
+    (b"dj", b'j'),
+    (b"tch", b'C'),
+    (b"tsch", b'C'),
+    (b"sch", b'S'),
+    (b"sh", b'S'),
+    (b"ch", b'C'),
+    (b"zh", b'Z'),
+    (b"kh", b'K'),
+    (b"ph", b'f'),
+    (b"th", b't'),
+    (b"dh", b'd'),
+    (b"gh", b'g'),
+    (b"ou", b'u'),
+    (b"oo", b'u'),
+    (b"ee", b'i'),
+    (b"ck", b'k'),
+    (b"ts", b'c'),
+    (b"tz", b'c'),
+];
+
 /// Phonetic symbols: Latin letters, with digraphs folded to one symbol.
 pub fn phonetic(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
@@ -12,43 +36,15 @@ pub fn phonetic(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         let rest = &b[i..];
-        let (sym, len) = if rest.starts_with(b"shch") {
-            (b'S', 4)
-        } else if rest.starts_with(b"dzh") || rest.starts_with(b"dj") {
-            (b'j', if rest.starts_with(b"dzh") { 3 } else { 2 })
-        } else if rest.starts_with(b"tch") || rest.starts_with(b"tsch") {
-            (b'C', if rest.starts_with(b"tch") { 3 } else { 4 })
-        } else if rest.starts_with(b"sch") {
-            (b'S', 3)
-        } else if rest.starts_with(b"sh") {
-            (b'S', 2)
-        } else if rest.starts_with(b"ch") {
-            (b'C', 2)
-        } else if rest.starts_with(b"zh") {
-            (b'Z', 2)
-        } else if rest.starts_with(b"kh") {
-            (b'K', 2)
-        } else if rest.starts_with(b"ph") {
-            (b'f', 2)
-        } else if rest.starts_with(b"th") {
-            (b't', 2)
-        } else if rest.starts_with(b"dh") {
-            (b'd', 2)
-        } else if rest.starts_with(b"gh") {
-            (b'g', 2)
-        } else if rest.starts_with(b"aye")
+        let (sym, len) = if rest.starts_with(b"aye")
             || (rest.starts_with(b"ay") && !rest.get(2).is_some_and(|c| is_vowel(*c)))
         {
             // "Nay", "Aye", "Myay": the Burmese-style spelling of e.
             (b'e', if rest.starts_with(b"aye") { 3 } else { 2 })
-        } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
-            (b'u', 2)
-        } else if rest.starts_with(b"ee") {
-            (b'i', 2)
-        } else if rest.starts_with(b"ck") {
-            (b'k', 2)
-        } else if rest.starts_with(b"ts") || rest.starts_with(b"tz") {
-            (b'c', 2)
+        } else if let Some((prefix, sym)) =
+            DIGRAPHS.iter().find(|(prefix, _)| rest.starts_with(prefix))
+        {
+            (*sym, prefix.len())
         } else if rest[0] == b'x' {
             out.push(b'k');
             (b's', 1)

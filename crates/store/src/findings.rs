@@ -92,15 +92,19 @@ pub struct FindingFilter {
 }
 
 const FINDING_COLUMNS: &str = "f.num, s.id, s.title, f.kind, f.status, f.span_start, f.span_end, \
-    f.summary, f.detail, f.statements, f.marking, f.decided_at, f.decided_by, f.note, d.text";
+    f.summary, f.detail, json_array_length(f.statements), f.marking, f.decided_at, f.decided_by, \
+    f.note, f.source";
 
-fn finding_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Finding> {
-    let statements: String = row.get(9)?;
-    let count = serde_json::from_str::<Vec<serde_json::Value>>(&statements).map_or(0, |v| v.len());
+/// A finding row; `text_of` gives its document's text (read once per document).
+fn finding_from_row(
+    row: &rusqlite::Row<'_>,
+    text_of: &mut dyn FnMut(i64) -> rusqlite::Result<std::rc::Rc<str>>,
+) -> rusqlite::Result<Finding> {
+    let count: i64 = row.get(9)?;
     let detail: String = row.get(8)?;
     let start = row.get::<_, i64>(5)?.max(0) as usize;
     let end = row.get::<_, i64>(6)?.max(0) as usize;
-    let text: String = row.get(14)?;
+    let text = text_of(row.get(14)?)?;
     let marking: u8 = row.get(10)?;
     Ok(Finding {
         id: row.get(0)?,
@@ -112,7 +116,7 @@ fn finding_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Finding> {
         context: sentence_around(&text, start, end),
         summary: row.get(7)?,
         detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-        statements: count,
+        statements: count.max(0) as usize,
         marking: Tlp::from_rank(marking).unwrap_or(Tlp::Red),
         decided_at: row.get(11)?,
         decided_by: row.get(12)?,
@@ -167,15 +171,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT num FROM source WHERE id = ?1",
-                [source.id.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let already_present = existing.is_some();
-        if existing.is_none() {
+        let already_present = crate::import::source_by_id(&tx, source.id.as_str())?.is_some();
+        if !already_present {
             let mut writer = Writer::new(&tx);
             let n = findings.len() as u64;
             let num = writer.source(source, [n, 0, 0, 0, 0, 0], "[]", read_at)?;
@@ -209,9 +206,7 @@ impl Store {
             source: Some(source.id.as_str().to_owned()),
         };
         let findings = self.findings(&filter, Tlp::Red)?;
-        let record = crate::import::load_sources(&self.conn)?
-            .into_iter()
-            .find(|s| s.id == source.id.as_str())
+        let record = crate::import::source_by_id(&self.conn, source.id.as_str())?
             .ok_or_else(|| StoreError::NoSource(source.id.as_str().to_owned()))?;
         Ok(DocumentOutcome {
             source: record,
@@ -228,15 +223,30 @@ impl Store {
     ) -> Result<Vec<Finding>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {FINDING_COLUMNS} FROM finding f JOIN source s ON s.num = f.source \
-             JOIN document d ON d.source = f.source \
              WHERE f.marking <= ?1 AND (?2 IS NULL OR f.status = ?2) AND (?3 IS NULL OR s.id = ?3) \
              ORDER BY f.num"
         ))?;
-        let rows = stmt.query_map(
-            params![clearance.rank(), filter.status, filter.source],
-            finding_from_row,
-        )?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let mut texts: std::collections::HashMap<i64, std::rc::Rc<str>> =
+            std::collections::HashMap::new();
+        let mut text_of = |source: i64| -> rusqlite::Result<std::rc::Rc<str>> {
+            if let Some(t) = texts.get(&source) {
+                return Ok(t.clone());
+            }
+            let text: String = self.conn.query_row(
+                "SELECT text FROM document WHERE source = ?1",
+                [source],
+                |r| r.get(0),
+            )?;
+            let text: std::rc::Rc<str> = text.into();
+            texts.insert(source, text.clone());
+            Ok(text)
+        };
+        let mut rows = stmt.query(params![clearance.rank(), filter.status, filter.source])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(finding_from_row(row, &mut text_of)?);
+        }
+        Ok(out)
     }
 
     /// Decides pending findings: all of them, or none when any id is unknown, hidden from

@@ -81,6 +81,21 @@ fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, O
     ))
 }
 
+/// The source record with this id, if imported.
+pub(crate) fn source_by_id(
+    conn: &rusqlite::Connection,
+    id: &str,
+) -> Result<Option<SourceRecord>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE id = ?1"),
+            [id],
+            source_from_row,
+        )
+        .optional()?
+        .map(|(record, _)| record))
+}
+
 pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceRecord>, StoreError> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY num"))?;
@@ -240,14 +255,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existing = tx
-            .query_row(
-                &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE id = ?1"),
-                [batch.source.id.as_str()],
-                source_from_row,
-            )
-            .optional()?;
-        if let Some((source, _)) = existing {
+        if let Some(source) = source_by_id(&tx, batch.source.id.as_str())? {
             return Ok(ImportOutcome {
                 source,
                 already_present: true,

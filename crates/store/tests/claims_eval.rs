@@ -10,11 +10,10 @@ use std::path::Path;
 
 use dossier_extract::claims::{read, Claim};
 use dossier_extract::dates::Day;
-use dossier_extract::mentions::Gazetteer;
-use dossier_ingest::{read as read_file, ReadOptions};
 use dossier_model::Stance;
-use dossier_store::{ReadFilter, Store};
 use serde::Deserialize;
+
+mod common;
 
 #[derive(Deserialize)]
 struct Gold {
@@ -85,30 +84,6 @@ fn issuer_matches(c: &Claim, g: &GoldClaim, publisher: &str) -> bool {
     }
 }
 
-fn gazetteer() -> Gazetteer {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let mut store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    for rel in [
-        "mitre-attack/enterprise-attack-v18.1.jsonl.gz",
-        "misp-galaxy/threat-actor.json.gz",
-        "misp-galaxy/microsoft-activity-group.json.gz",
-        "misp-galaxy/producer.json.gz",
-        "misp-galaxy/country.json.gz",
-    ] {
-        let bytes = std::fs::read(data.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let batch = read_file(rel, &bytes, &ReadOptions::default())
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
-        store
-            .import(&batch, "2026-01-01T00:00:00Z")
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
-    }
-    Gazetteer::new(
-        store
-            .gazetteer_names(ReadFilter::default())
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-}
-
 #[derive(Default)]
 struct Score {
     tp: usize,
@@ -137,7 +112,7 @@ impl Score {
 fn claims_and_denials_on_the_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extract/tests/claims");
     let show = std::env::var_os("SHOW_MISSES").is_some();
-    let gazetteer = gazetteer();
+    let gazetteer = common::gazetteer(|_| true);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)

@@ -5,11 +5,9 @@
 //! exact token spans. Runs only with DOSSIER_SHARED_DATA.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use dossier_extract::mentions::Gazetteer;
-use dossier_ingest::{read, ReadOptions};
-use dossier_store::{ReadFilter, Store};
+mod common;
 
 fn kind_to_label(kind: &str) -> Option<&'static str> {
     Some(match kind {
@@ -20,25 +18,51 @@ fn kind_to_label(kind: &str) -> Option<&'static str> {
     })
 }
 
-/// A store holding the bundled threat-intelligence datasets.
-fn threat_intel_store() -> Store {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let mut store = Store::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    for rel in [
-        "mitre-attack/enterprise-attack-v18.1.jsonl.gz",
-        "misp-galaxy/threat-actor.json.gz",
-        "misp-galaxy/microsoft-activity-group.json.gz",
-        "misp-galaxy/producer.json.gz",
-        "misp-galaxy/country.json.gz",
-    ] {
-        let bytes = std::fs::read(data.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let batch =
-            read(rel, &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        store
-            .import(&batch, "2026-01-01T00:00:00Z")
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+/// Labelled spans of a BIO-tagged sentence, of the given types: (first token, end, type).
+fn bio_spans(tags: &[&str], types: &[&str]) -> BTreeSet<(usize, usize, String)> {
+    let mut spans = BTreeSet::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if let Some(ty) = tags[i].strip_prefix("B-").filter(|t| types.contains(t)) {
+            let mut j = i + 1;
+            while j < tags.len() && tags[j] == format!("I-{ty}") {
+                j += 1;
+            }
+            spans.insert((i, j, ty.to_owned()));
+            i = j;
+        } else {
+            i += 1;
+        }
     }
-    store
+    spans
+}
+
+/// Tokens joined by spaces into a text, with each token's byte range.
+struct Joined {
+    text: String,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Joined {
+    fn new<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Joined {
+        let mut text = String::new();
+        let mut ranges = Vec::new();
+        for tok in tokens {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            ranges.push((text.len(), text.len() + tok.len()));
+            text.push_str(tok);
+        }
+        Joined { text, ranges }
+    }
+
+    /// The token range a byte span covers exactly.
+    fn tokens(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let a = self.ranges.iter().position(|r| r.0 == start)?;
+        let b = self.ranges.iter().position(|r| r.1 == end)?;
+        Some((a, b + 1))
+    }
 }
 
 #[test]
@@ -47,15 +71,7 @@ fn shared_annoctr_mentions() {
         eprintln!("DOSSIER_SHARED_DATA not set: skipped");
         return;
     };
-    let store = threat_intel_store();
-    let names = store
-        .gazetteer_names(ReadFilter::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let gazetteer = Gazetteer::new(
-        names
-            .into_iter()
-            .filter(|n| kind_to_label(&n.kind).is_some()),
-    );
+    let gazetteer = common::gazetteer(|kind| kind_to_label(kind).is_some());
     let path = root.join("cti-ner/annoctr/ner_bio_test.bio.gz");
     let out = std::process::Command::new("gzip")
         .arg("-dc")
@@ -70,46 +86,18 @@ fn shared_annoctr_mentions() {
         if sentence.is_empty() {
             return;
         }
-        // Gold spans (token ranges) of the wanted types.
-        let mut gold = BTreeSet::new();
-        let mut i = 0;
-        while i < sentence.len() {
-            if let Some(ty) = sentence[i]
-                .1
-                .strip_prefix("B-")
-                .filter(|t| wanted.contains(t))
-            {
-                let mut j = i + 1;
-                while j < sentence.len() && sentence[j].1 == format!("I-{ty}") {
-                    j += 1;
-                }
-                gold.insert((i, j, ty.to_owned()));
-                i = j;
-            } else {
-                i += 1;
-            }
-        }
-        // The sentence as text, with each token's byte range.
-        let mut joined = String::new();
-        let mut ranges = Vec::new();
-        for (tok, _) in sentence.iter() {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            ranges.push((joined.len(), joined.len() + tok.len()));
-            joined.push_str(tok);
-        }
+        let tags: Vec<&str> = sentence.iter().map(|t| t.1.as_str()).collect();
+        let gold = bio_spans(&tags, &wanted);
+        let joined = Joined::new(sentence.iter().map(|t| t.0.as_str()));
         let mut found = BTreeSet::new();
-        for m in gazetteer.mentions(&joined) {
-            let first = ranges.iter().position(|r| r.0 == m.start);
-            let last = ranges.iter().position(|r| r.1 == m.end);
-            let (Some(a), Some(b)) = (first, last) else {
+        for m in gazetteer.mentions(&joined.text) {
+            let Some((a, b)) = joined.tokens(m.start, m.end) else {
                 continue;
             };
             let Some(label) = m.candidates.first().and_then(|c| kind_to_label(&c.kind)) else {
                 continue;
             };
-            found.insert((a, b + 1, label.to_owned()));
+            found.insert((a, b, label.to_owned()));
         }
         tp += found.intersection(&gold).count();
         fp += found.difference(&gold).count();
@@ -149,11 +137,7 @@ fn shared_cyner_mentions() {
         eprintln!("DOSSIER_SHARED_DATA not set: skipped");
         return;
     };
-    let store = threat_intel_store();
-    let names = store
-        .gazetteer_names(ReadFilter::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let gazetteer = Gazetteer::new(names);
+    let gazetteer = common::gazetteer(|_| true);
     let text = std::fs::read_to_string(root.join("cti-ner/cyner-mitre/test.txt"))
         .unwrap_or_else(|e| panic!("{e}"));
     let day = dossier_extract::dates::Day::new(2024, 1, 1).unwrap_or_else(|| unreachable!());
@@ -171,52 +155,26 @@ fn shared_cyner_mentions() {
         if sentence.is_empty() {
             continue;
         }
-        let mut gold = BTreeSet::new();
-        let mut i = 0;
-        while i < sentence.len() {
-            if let Some(ty) = sentence[i]
-                .1
-                .strip_prefix("B-")
-                .filter(|t| types.contains(t))
-            {
-                let mut j = i + 1;
-                while j < sentence.len() && sentence[j].1 == format!("I-{ty}") {
-                    j += 1;
-                }
-                gold.insert((i, j, ty.to_owned()));
-                i = j;
-            } else {
-                i += 1;
-            }
-        }
-        let mut joined = String::new();
-        let mut ranges = Vec::new();
-        for (tok, _) in &sentence {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            ranges.push((joined.len(), joined.len() + tok.len()));
-            joined.push_str(tok);
-        }
-        let span = |start: usize, end: usize| {
-            let a = ranges.iter().position(|r| r.0 == start)?;
-            let b = ranges.iter().position(|r| r.1 == end)?;
-            Some((a, b + 1))
-        };
+        let tags: Vec<&str> = sentence.iter().map(|t| t.1).collect();
+        let gold = bio_spans(&tags, &types);
+        let joined = Joined::new(sentence.iter().map(|t| t.0));
         let mut found = BTreeSet::new();
-        let reading = dossier_extract::claims::read(&joined, &gazetteer, day);
+        let reading = dossier_extract::claims::read(&joined.text, &gazetteer, day);
         for p in reading.parties.iter().filter(|p| p.how != "reference") {
-            if let (Some((a, b)), Some(label)) = (span(p.start, p.end), cyner_label(&p.kind)) {
+            if let (Some((a, b)), Some(label)) =
+                (joined.tokens(p.start, p.end), cyner_label(&p.kind))
+            {
                 found.insert((a, b, label.to_owned()));
             }
         }
-        for ind in dossier_extract::indicators(&joined) {
+        for ind in dossier_extract::indicators(&joined.text) {
             if ind.suppressed.is_some() {
                 continue;
             }
-            if let (Some((a, b)), Some(label)) =
-                (span(ind.start, ind.end), cyner_label(ind.kind.as_str()))
-            {
+            if let (Some((a, b)), Some(label)) = (
+                joined.tokens(ind.start, ind.end),
+                cyner_label(ind.kind.as_str()),
+            ) {
                 found.insert((a, b, label.to_owned()));
             }
         }
