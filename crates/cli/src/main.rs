@@ -5,7 +5,6 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod bundled;
 mod inputs;
 mod iocs;
 mod read;
@@ -20,7 +19,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use dossier_ingest::ReadOptions;
 use dossier_model::{EntityId, PartialDate, Stance, Tlp};
-use dossier_store::{ImportOutcome, ReadFilter, Store};
+use dossier_server::bundled;
+use dossier_store::{AuditFilter, ImportOutcome, ReadFilter, Role, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -217,6 +217,58 @@ enum Command {
         #[arg(long, env = "USER", default_value = "analyst")]
         analyst: String,
     },
+    /// Serve the REST API (OpenAPI at /openapi.json, pages at /docs), yente-compatible
+    /// /match and TAXII 2.1 (/taxii2/) until Ctrl-C or SIGTERM
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Largest upload (imports, documents, TAXII envelopes) in MiB
+        #[arg(long, default_value_t = 256)]
+        max_upload_mib: usize,
+        /// No request log lines
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// API tokens for the server: each has a role and a TLP clearance
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// The audit trail: screenings (who, when, query, list versions, results) and
+    /// decisions on hits
+    Audit {
+        /// Only this token's entries
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only `screen` or `decision` entries
+        #[arg(long)]
+        action: Option<String>,
+        /// Entries after this id
+        #[arg(long)]
+        after: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenAction {
+    /// Create a token; its secret is printed once and stored only as a hash
+    Create {
+        #[arg(long)]
+        name: String,
+        /// reader (read, search, screen), analyst (also import, read documents, decide,
+        /// add TAXII objects) or admin (also everyone's audit trail)
+        #[arg(long)]
+        role: Role,
+        /// Most restricted TLP marking the holder may see
+        #[arg(long)]
+        clearance: Tlp,
+    },
+    /// List tokens (never their secrets)
+    List,
+    /// Revoke a token: its secret stops working at once
+    Revoke { name: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -550,7 +602,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         } => {
             let mut store = open(cli)?;
             ensure_initialised(&mut store, cli.json)?;
-            let index = screening::build_index(&store, filter(None))?;
+            let index = dossier_server::context::build_index(&store, filter(None))?;
             let mut query = dossier_screen::Query::new(name.clone().unwrap_or_default());
             query.kind = (*kind).into();
             query.birth_date = birth_date.map(|d| d.to_string());
@@ -582,7 +634,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let hits = index
                 .screen(&query)
                 .into_iter()
-                .map(|h| screening::with_context(&store, filter(None), h))
+                .map(|h| dossier_server::context::with_context(&store, filter(None), h))
                 .collect::<Result<Vec<_>>>()?;
             if cli.json {
                 print_json(&hits)?;
@@ -681,8 +733,8 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let (text, label) = read::read_text(file)?;
             let mut store = open(cli)?;
             ensure_initialised(&mut store, cli.json)?;
-            let index = screening::build_index(&store, filter(None))?;
-            let info = read::DocumentInfo {
+            let index = dossier_server::context::build_index(&store, filter(None))?;
+            let info = dossier_server::reading::DocumentInfo {
                 file_name: file
                     .file_name()
                     .map_or(label.clone(), |f| f.to_string_lossy().into_owned()),
@@ -691,9 +743,15 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 published: *published,
                 marking: *tlp,
             };
-            let result =
-                read::read_document(&mut store, &text, &info, &index, filter(None), &now())
-                    .with_context(|| format!("{label}: nothing was stored"))?;
+            let result = dossier_server::reading::read_document(
+                &mut store,
+                &text,
+                &info,
+                &index,
+                filter(None),
+                &now(),
+            )
+            .with_context(|| format!("{label}: nothing was stored"))?;
             if cli.json {
                 print_json(&result)?;
             } else {
@@ -756,6 +814,104 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     "unlinked"
                 };
                 println!("{verb} {a} and {b} (source {})", outcome.source.id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            addr,
+            max_upload_mib,
+            quiet,
+        } => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => default_db()?,
+            };
+            drop(open(cli)?);
+            let mut config = dossier_server::Config::new(path);
+            config.addr = *addr;
+            config.max_upload = max_upload_mib.saturating_mul(1 << 20);
+            config.log_requests = !quiet;
+            dossier_server::run(config)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { action } => {
+            let mut store = open(cli)?;
+            match action {
+                TokenAction::Create {
+                    name,
+                    role,
+                    clearance,
+                } => {
+                    let secret = dossier_server::new_secret();
+                    let info = store.create_token(
+                        name,
+                        &dossier_store::token_hash(&secret),
+                        *role,
+                        *clearance,
+                        &now(),
+                    )?;
+                    if cli.json {
+                        print_json(&serde_json::json!({"token": secret, "info": info}))?;
+                    } else {
+                        println!("{secret}");
+                        eprintln!(
+                            "token {:?} ({}, {}) created; the secret above is shown once only",
+                            info.name, info.role, info.clearance
+                        );
+                    }
+                }
+                TokenAction::List => {
+                    let tokens = store.tokens()?;
+                    if cli.json {
+                        print_json(&tokens)?;
+                    } else if tokens.is_empty() {
+                        println!("no tokens");
+                    } else {
+                        for t in tokens {
+                            let revoked = t
+                                .revoked_at
+                                .as_ref()
+                                .map_or(String::new(), |r| format!("  revoked {r}"));
+                            println!(
+                                "{:<24} {:<8} {:<18} created {}{revoked}",
+                                t.name,
+                                t.role,
+                                t.clearance.to_string(),
+                                t.created_at
+                            );
+                        }
+                    }
+                }
+                TokenAction::Revoke { name } => {
+                    let info = store.revoke_token(name, &now())?;
+                    if cli.json {
+                        print_json(&info)?;
+                    } else {
+                        println!("revoked {}", info.name);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            actor,
+            action,
+            after,
+            limit,
+        } => {
+            let store = open(cli)?;
+            let entries = store.audit(&AuditFilter {
+                clearance: cli.clearance,
+                actor: actor.clone(),
+                action: action.clone(),
+                subject: None,
+                after: *after,
+                limit: *limit,
+            })?;
+            if cli.json {
+                print_json(&entries)?;
+            } else {
+                print!("{}", render::audit(&entries));
             }
             Ok(ExitCode::SUCCESS)
         }

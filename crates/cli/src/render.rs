@@ -450,3 +450,86 @@ pub fn diff(d: &SourceDiff) -> String {
     }
     out
 }
+
+/// The audit trail, one block per entry.
+pub fn audit(entries: &[dossier_store::AuditEntry]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if entries.is_empty() {
+        out.push_str("no audit entries\n");
+        return out;
+    }
+    for e in entries {
+        let _ = writeln!(
+            out,
+            "#{} {} {} {} [{}]",
+            e.id, e.at, e.actor, e.action, e.marking
+        );
+        let d = &e.detail;
+        match e.action.as_str() {
+            "screen" => {
+                let lists: Vec<&str> = d["lists"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| l["dataset"].as_str())
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    {} algorithm {} threshold {} dataset {} lists {}",
+                    d["endpoint"].as_str().unwrap_or(""),
+                    d["algorithm"].as_str().unwrap_or(""),
+                    d["threshold"],
+                    d["dataset"].as_str().unwrap_or(""),
+                    lists.join(", ")
+                );
+                for q in d["queries"].as_array().into_iter().flatten() {
+                    let names: Vec<&str> = q["names"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|n| n.as_str())
+                        .collect();
+                    let results: Vec<String> = q["results"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|r| {
+                            format!(
+                                "{} {:.2}{}",
+                                r["caption"].as_str().unwrap_or(""),
+                                r["score"].as_f64().unwrap_or(0.0),
+                                if r["raised"] == true { " RAISED" } else { "" }
+                            )
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "    {}: {} -> {}",
+                        q["key"].as_str().unwrap_or(""),
+                        names.join(" / "),
+                        if results.is_empty() {
+                            "no results".to_owned()
+                        } else {
+                            results.join("; ")
+                        }
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "    {} {} of screening {} ({}){}",
+                    d["decision"].as_str().unwrap_or(""),
+                    d["caption"].as_str().unwrap_or(""),
+                    d["screening"],
+                    d["entity"].as_str().unwrap_or(""),
+                    d["note"]
+                        .as_str()
+                        .map_or(String::new(), |n| format!(": {n}"))
+                );
+            }
+        }
+    }
+    out
+}

@@ -60,6 +60,21 @@ pub struct Batch {
     pub source: Source,
     pub statements: Vec<Statement>,
     pub report: Report,
+    /// The STIX 2.1 objects of a STIX input as found (STIX 2.0 objects brought to 2.1),
+    /// served again over TAXII; empty for other formats.
+    #[serde(skip)]
+    pub stix: Vec<StixObjectText>,
+}
+
+/// One STIX object of an input, kept as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StixObjectText {
+    pub id: String,
+    pub ty: String,
+    /// `modified`, else `created` (what TAXII calls the version).
+    pub version: String,
+    pub marking: Tlp,
+    pub json: String,
 }
 
 /// Collects statements, dropping exact repeats.

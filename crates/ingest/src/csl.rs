@@ -352,5 +352,6 @@ pub(crate) fn read_csl(
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }

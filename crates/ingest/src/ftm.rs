@@ -496,5 +496,6 @@ pub(crate) fn read_ftm(
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }

@@ -19,7 +19,7 @@ mod table;
 mod uk;
 mod un;
 
-pub use batch::{Batch, Diagnostic, Report, Severity};
+pub use batch::{Batch, Diagnostic, Report, Severity, StixObjectText};
 pub use detect::{detect, Format};
 pub use ofac::{is_ofac_set, read_ofac_set, SetFile};
 

@@ -249,6 +249,7 @@ pub(crate) fn read_clusters(
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }
 

@@ -459,6 +459,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }
 

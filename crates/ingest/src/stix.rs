@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::batch::{Batch, Collector, Diagnostic, Report, Severity};
+use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, StixObjectText};
 use crate::json::{self, decode, join_path, offset_in, Lines};
 use crate::{base_name, ReadError, ReadOptions};
 
@@ -40,6 +40,7 @@ struct StixObject {
     #[serde(rename = "type")]
     ty: String,
     id: String,
+    spec_version: Option<String>,
     created: Option<String>,
     modified: Option<String>,
     created_by_ref: Option<String>,
@@ -69,9 +70,10 @@ struct StixObject {
     primary_motivation: Option<String>,
 }
 
-/// One record as found in the file, with where it was.
-struct Record {
+/// One record as found in the file, with where it was and its text.
+struct Record<'a> {
     obj: StixObject,
+    raw: &'a str,
     path: String,
     line: u64,
 }
@@ -130,6 +132,7 @@ pub(crate) fn read_lines(
         match result {
             Ok(obj) => records.push(Record {
                 obj,
+                raw: line.trim(),
                 path,
                 line: line_no,
             }),
@@ -166,7 +169,11 @@ fn json_error(file: &str, line: u64, e: &serde_json::Error) -> ReadError {
 }
 
 /// Decodes bundle members, rejecting those that are not valid records.
-fn decode_members(file: &str, text: &str, raws: Vec<(String, &RawValue)>) -> (Vec<Record>, Report) {
+fn decode_members<'a>(
+    file: &str,
+    text: &str,
+    raws: Vec<(String, &'a RawValue)>,
+) -> (Vec<Record<'a>>, Report) {
     let mut report = Report {
         received: raws.len() as u64,
         ..Report::default()
@@ -176,7 +183,12 @@ fn decode_members(file: &str, text: &str, raws: Vec<(String, &RawValue)>) -> (Ve
     for (path, raw) in raws {
         let line = lines.line_at(offset_in(text, raw.get()));
         match serde_json::from_str::<StixObject>(raw.get()) {
-            Ok(obj) => records.push(Record { obj, path, line }),
+            Ok(obj) => records.push(Record {
+                obj,
+                raw: raw.get(),
+                path,
+                line,
+            }),
             Err(fast) => {
                 let (at, message) = match decode::<StixObject>(raw) {
                     Err(e) => (join_path(&path, &e.path), e.message),
@@ -199,7 +211,7 @@ fn decode_members(file: &str, text: &str, raws: Vec<(String, &RawValue)>) -> (Ve
 fn convert(
     file: &str,
     bytes: &[u8],
-    decoded: Vec<Record>,
+    decoded: Vec<Record<'_>>,
     mut report: Report,
     options: &ReadOptions,
 ) -> Result<Batch, ReadError> {
@@ -212,7 +224,7 @@ fn convert(
     };
 
     // Keep the newest version of each id.
-    let mut records: Vec<Record> = Vec::with_capacity(decoded.len());
+    let mut records: Vec<Record<'_>> = Vec::with_capacity(decoded.len());
     let mut by_id: rustc_hash::FxHashMap<String, usize> = Default::default();
     for r in decoded {
         match by_id.get(&r.obj.id) {
@@ -266,6 +278,7 @@ fn convert(
         .collect();
     let mut out = Collector::default();
     let mut ignored: HashMap<String, u64> = HashMap::new();
+    let mut rejected_ids: std::collections::HashSet<&str> = Default::default();
     for (r, (outcome, statements)) in records.iter().zip(converted) {
         for s in statements {
             out.push(s);
@@ -285,6 +298,7 @@ fn convert(
                 *ignored.entry(why).or_default() += 1;
             }
             Outcome::Rejected(field, message) => {
+                rejected_ids.insert(r.obj.id.as_str());
                 report.rejected += 1;
                 let at = join_path(&r.path, field);
                 report
@@ -293,6 +307,11 @@ fn convert(
             }
         }
     }
+    let stix = records
+        .par_iter()
+        .filter(|r| !rejected_ids.contains(r.obj.id.as_str()))
+        .map(|r| object_text(r, &ctx))
+        .collect();
     let mut ignored: Vec<_> = ignored.into_iter().collect();
     ignored.sort();
     for (why, n) in ignored {
@@ -304,7 +323,47 @@ fn convert(
         source,
         statements: out.statements,
         report,
+        stix,
     })
+}
+
+/// An object as it will be served again: its text as found when it is STIX 2.1, else
+/// brought to 2.1 (the fields 2.1 made required get their 2.0 meaning).
+fn object_text(r: &Record<'_>, ctx: &Ctx<'_>) -> StixObjectText {
+    let version = r
+        .obj
+        .modified
+        .clone()
+        .or_else(|| r.obj.created.clone())
+        .unwrap_or_default();
+    let json = if r.obj.spec_version.is_some() {
+        r.raw.to_owned()
+    } else {
+        upgrade_to_21(r.raw).unwrap_or_else(|| r.raw.to_owned())
+    };
+    StixObjectText {
+        id: r.obj.id.clone(),
+        ty: r.obj.ty.clone(),
+        version,
+        marking: marking_of(&r.obj, ctx, &mut Vec::new()),
+        json,
+    }
+}
+
+fn upgrade_to_21(raw: &str) -> Option<String> {
+    let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw).ok()?;
+    v.insert("spec_version".into(), "2.1".into());
+    match v.get("type").and_then(|t| t.as_str()) {
+        // 2.1 asks whether a malware object is a family; 2.0 objects always were.
+        Some("malware") => {
+            v.entry("is_family").or_insert(true.into());
+        }
+        Some("indicator") => {
+            v.entry("pattern_type").or_insert("stix".into());
+        }
+        _ => {}
+    }
+    serde_json::to_string(&v).ok()
 }
 
 struct Meta {
@@ -318,7 +377,7 @@ struct Meta {
 fn describe(
     file: &str,
     hash: &ContentHash,
-    records: &[Record],
+    records: &[Record<'_>],
     identity_names: &HashMap<&str, &str>,
     options: &ReadOptions,
 ) -> Meta {

@@ -630,6 +630,7 @@ pub(crate) fn read_uk(
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }
 

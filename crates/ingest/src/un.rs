@@ -277,6 +277,7 @@ pub(crate) fn read_un(
         source,
         statements: out.statements,
         report,
+        stix: Vec::new(),
     })
 }
 

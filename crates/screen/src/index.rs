@@ -107,6 +107,8 @@ pub struct Index {
     postings: Vec<u32>,
     /// Normalised identifier value → names of the records that carry it.
     identifiers: FxHashMap<String, Vec<u32>>,
+    /// Records are in id order.
+    sorted: bool,
 }
 
 impl std::fmt::Debug for Index {
@@ -247,17 +249,36 @@ impl Index {
             list.retain(|e| (*e as usize) < entries.len());
             !list.is_empty()
         });
+        let sorted = records.is_sorted_by(|a, b| a.id <= b.id);
         Index {
             records,
             entries,
             keys,
             postings,
             identifiers,
+            sorted,
         }
     }
 
     pub fn len(&self) -> usize {
         self.records.len()
+    }
+
+    /// The records, in the order given to [`Index::build`].
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The record with this id (records given in id order are found by bisection).
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        if self.sorted {
+            let i = self
+                .records
+                .binary_search_by(|r| r.id.as_str().cmp(id))
+                .ok()?;
+            return self.records.get(i);
+        }
+        self.records.iter().find(|r| r.id == id)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -283,6 +283,7 @@ impl Store {
         }
         progress(total, total);
         drop(writer);
+        crate::taxii::insert_objects(&tx, num, &batch.stix, imported_at)?;
         let resolution = if resolve::affected_by(&tx, batch)? {
             Some(resolve::run(&tx, imported_at)?)
         } else {
@@ -396,6 +397,7 @@ impl Store {
             source,
             statements: vec![statement],
             report,
+            stix: Vec::new(),
         };
         self.import(&batch, at)
     }

@@ -4,6 +4,8 @@
 //! and a failed import leaves nothing behind. Reads see the newest version of each dataset
 //! (or the newest published by an as-of date), filtered by the reader's TLP clearance.
 
+mod access;
+mod audit;
 mod diff;
 mod findings;
 mod gazetteer;
@@ -12,6 +14,7 @@ mod resolve;
 mod schema;
 mod screening;
 mod statements;
+mod taxii;
 mod view;
 
 use std::path::Path;
@@ -19,12 +22,18 @@ use std::path::Path;
 use dossier_model::{EntityId, PartialDate, Tlp};
 use rusqlite::Connection;
 
+pub use access::{token_hash, Role, RoleError, TokenError, TokenInfo};
+pub use audit::{AuditEntry, AuditFilter, DecisionRecord, HitDecision, NewAudit};
 pub use diff::{DiffChange, DiffEntity, SourceDiff};
 pub use findings::{
     Decision, DecisionOutcome, DocumentOutcome, Finding, FindingFilter, NewFinding,
 };
 pub use import::{ImportOutcome, SourceRecord};
 pub use resolve::{Ambiguity, Resolution};
+pub use taxii::{
+    normalise_timestamp, BadCursor, Collection, Scope, StixPage, StixQuery, StoredObject,
+    VersionMatch, SUBMISSIONS,
+};
 pub use view::{
     Dossier, EntityRef, Fact, Link, Member, NameGroup, Relation, SearchHit, SourceRef, Sourcing,
 };

@@ -80,6 +80,60 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX finding_source ON finding(source, status);
     CREATE INDEX finding_status ON finding(status);
     "#,
+    // 3: STIX objects served over TAXII, API tokens, the audit trail and hit decisions.
+    r#"
+    CREATE TABLE stix_object (
+        num          INTEGER PRIMARY KEY,
+        source       INTEGER NOT NULL REFERENCES source(num) ON DELETE CASCADE,
+        id           TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        added        TEXT NOT NULL,
+        marking      INTEGER NOT NULL,
+        json         TEXT NOT NULL
+    );
+    CREATE INDEX stix_object_seq ON stix_object(source, num);
+    CREATE INDEX stix_object_marking ON stix_object(source, marking, num);
+    CREATE INDEX stix_object_id ON stix_object(id, version);
+    CREATE TABLE taxii_status (
+        id        TEXT PRIMARY KEY,
+        token     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        body      TEXT NOT NULL
+    );
+    CREATE TABLE token (
+        num        INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        hash       TEXT NOT NULL UNIQUE,
+        role       TEXT NOT NULL CHECK (role IN ('reader', 'analyst', 'admin')),
+        clearance  INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE audit (
+        num      INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        subject  TEXT,
+        marking  INTEGER NOT NULL,
+        detail   TEXT NOT NULL
+    );
+    CREATE INDEX audit_actor ON audit(actor, num);
+    CREATE INDEX audit_subject ON audit(subject) WHERE subject IS NOT NULL;
+    CREATE TABLE hit_decision (
+        num         INTEGER PRIMARY KEY,
+        subject     TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('cleared', 'confirmed')),
+        note        TEXT,
+        actor       TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        audit       INTEGER NOT NULL REFERENCES audit(num)
+    );
+    CREATE INDEX hit_decision_subject ON hit_decision(subject, entity, num);
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {

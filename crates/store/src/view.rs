@@ -502,6 +502,30 @@ impl Store {
         Ok(hits)
     }
 
+    /// The statements about `id` (as subject or object) a reader may see, each with its
+    /// source, in storage order.
+    pub fn statements(
+        &self,
+        id: &EntityId,
+        filter: ReadFilter,
+    ) -> Result<Vec<dossier_model::Statement>, StoreError> {
+        let r = Reader::new(self, filter)?;
+        if !r.knows(id)? {
+            return Err(StoreError::NoEntity(id.clone()));
+        }
+        let rows = query(
+            &self.conn,
+            "s.subject = (SELECT num FROM entity WHERE id = ?1) \
+             OR s.object_entity = (SELECT num FROM entity WHERE id = ?1) ORDER BY s.rowid",
+            [id.as_str()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter(|s| visible(s, &r.visible, &r.filter))
+            .map(|s| s.statement)
+            .collect())
+    }
+
     /// The dossier of `id` and every record linked to it.
     pub fn dossier(&self, id: &EntityId, filter: ReadFilter) -> Result<Dossier, StoreError> {
         let mut r = Reader::new(self, filter)?;

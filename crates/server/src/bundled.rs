@@ -20,6 +20,24 @@ pub struct Bundled {
     pub published: Option<&'static str>,
 }
 
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Content::File(b) => write!(f, "File({} bytes)", b.len()),
+            Content::OfacSet(files) => write!(f, "OfacSet({} files)", files.len()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Bundled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundled")
+            .field("name", &self.name)
+            .field("content", &self.content)
+            .finish()
+    }
+}
+
 impl Bundled {
     pub fn size(&self) -> u64 {
         match &self.content {
