@@ -294,10 +294,15 @@ impl Store {
         }
         let mut added = 0u64;
         let mut names = false;
+        let mut accepted: Vec<(i64, Vec<Statement>)> = Vec::new();
         {
             let mut writer = Writer::new(&tx);
             for (_, source, statements) in &work {
                 if decision == Decision::Accept {
+                    match accepted.iter_mut().find(|(s, _)| s == source) {
+                        Some((_, list)) => list.extend(statements.iter().cloned()),
+                        None => accepted.push((*source, statements.clone())),
+                    }
                     for s in statements {
                         let present: bool = tx.query_row(
                             "SELECT EXISTS(SELECT 1 FROM statement WHERE id = ?1 AND source = ?2)",
@@ -324,6 +329,13 @@ impl Store {
                  statements = (SELECT count(*) FROM statement WHERE source = ?1) WHERE num = ?1",
                 [source],
             )?;
+        }
+        // What was accepted is served over TAXII as new versions of the document's objects.
+        for (source, statements) in &accepted {
+            let record = crate::import::source_by_num(&tx, *source)?;
+            let origin = crate::stix_out::Origin::of_record(&record);
+            let made = crate::stix_out::objects(&tx, &origin, statements, at)?;
+            crate::taxii::insert_objects(&tx, *source, &made, at)?;
         }
         if names {
             resolve::run(&tx, at)?;

@@ -81,6 +81,20 @@ fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, O
     ))
 }
 
+/// The source record with this number.
+pub(crate) fn source_by_num(
+    conn: &rusqlite::Connection,
+    num: i64,
+) -> Result<SourceRecord, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE num = ?1"),
+            [num],
+            source_from_row,
+        )?
+        .0)
+}
+
 /// The source record with this id, if imported.
 pub(crate) fn source_by_id(
     conn: &rusqlite::Connection,
@@ -283,7 +297,13 @@ impl Store {
         }
         progress(total, total);
         drop(writer);
-        crate::taxii::insert_objects(&tx, num, &batch.stix, imported_at)?;
+        if batch.stix.is_empty() {
+            let origin = crate::stix_out::Origin::of(&batch.source);
+            let made = crate::stix_out::objects(&tx, &origin, &batch.statements, imported_at)?;
+            crate::taxii::insert_objects(&tx, num, &made, imported_at)?;
+        } else {
+            crate::taxii::insert_objects(&tx, num, &batch.stix, imported_at)?;
+        }
         let resolution = if resolve::affected_by(&tx, batch)? {
             Some(resolve::run(&tx, imported_at)?)
         } else {

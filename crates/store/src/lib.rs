@@ -14,6 +14,7 @@ mod resolve;
 mod schema;
 mod screening;
 mod statements;
+mod stix_out;
 mod taxii;
 mod view;
 
