@@ -88,15 +88,52 @@ pub fn app(config: &Config) -> Router {
     let router = Router::new()
         .merge(rest::routes(config.max_upload))
         .merge(matching::routes())
-        .merge(taxii::routes())
+        .merge(taxii::routes(config.max_upload))
         .merge(openapi::routes())
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body))
         .with_state(state);
+    let limits = (config.max_body, config.max_upload);
+    let router = router.layer(middleware::from_fn(move |r: Request, n: Next| {
+        refuse_oversized(limits, r, n)
+    }));
     if config.log_requests {
         router.layer(middleware::from_fn(log_request))
     } else {
         router
     }
+}
+
+/// Whether a request may carry an upload-sized body: imports, documents, TAXII envelopes.
+fn is_upload(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::POST
+        && (path == "/sources" || path == "/documents" || path.ends_with("/objects/"))
+}
+
+/// Answers 413 at once to a request that announces a body over its limit, before a
+/// byte of it is read (the body limits catch bodies sent without a length).
+async fn refuse_oversized(
+    (max_body, max_upload): (usize, usize),
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if is_upload(&request) {
+        max_upload
+    } else {
+        max_body
+    };
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return axum::response::IntoResponse::into_response(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than this server takes here ({limit} bytes)"),
+        ));
+    }
+    next.run(request).await
 }
 
 /// One JSON line per request: time, method, route, status, duration. Query strings are

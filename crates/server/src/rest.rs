@@ -684,16 +684,14 @@ async fn decide_hit(
     };
     state
         .call(c, Role::Analyst, move |store, caller| {
-            let out = screening::decide(
-                store,
-                caller,
-                req.screening,
-                req.query.as_deref(),
-                &req.entity,
+            let choice = screening::Choice {
+                screening: req.screening,
+                query: req.query.as_deref(),
+                entity: &req.entity,
                 decision,
-                req.note.as_deref(),
-                &now(),
-            )?;
+                note: req.note.as_deref(),
+            };
+            let out = screening::decide(store, caller, choice, &now())?;
             Ok((StatusCode::CREATED, Json(out)))
         })
         .await

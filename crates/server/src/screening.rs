@@ -244,17 +244,32 @@ pub fn screen(
     Ok((id, answers))
 }
 
+/// An analyst's decision on one hit of an audited screening.
+#[derive(Debug, Clone, Copy)]
+pub struct Choice<'a> {
+    /// The audit id of the screening.
+    pub screening: i64,
+    /// The query's key in it (optional when it had one).
+    pub query: Option<&'a str>,
+    pub entity: &'a str,
+    pub decision: HitDecision,
+    pub note: Option<&'a str>,
+}
+
 /// Records an analyst's decision on a hit of an audited screening.
 pub fn decide(
     store: &mut Store,
     caller: &Caller,
-    screening: i64,
-    query_key: Option<&str>,
-    entity: &str,
-    decision: HitDecision,
-    note: Option<&str>,
+    choice: Choice<'_>,
     now: &str,
 ) -> Result<serde_json::Value, ApiError> {
+    let Choice {
+        screening,
+        query: query_key,
+        entity,
+        decision,
+        note,
+    } = choice;
     let entry = store
         .audit_entry(screening, caller.clearance)
         .map_err(ApiError::internal)?
@@ -331,9 +346,11 @@ mod tests {
         let a = subject_key(Kind::Person, &["Ni Gaobin".into()], &q);
         let b = subject_key(Kind::Person, &["NI, GAOBIN".into(), "Ni Gaobin".into()], &q);
         let c = subject_key(Kind::Organization, &["Ni Gaobin".into()], &q);
-        // Folded names are compared, and the order of names does not count.
+        // Folded names are compared, repeats and their order do not count; the kind does.
         assert_ne!(a, c);
         assert_eq!(subject_key(Kind::Person, &["ni gaobin".into()], &q), a);
-        assert_ne!(a, b);
+        assert_eq!(a, b);
+        let d = subject_key(Kind::Person, &["Ni Gaobin".into(), "Ni Gao Bin".into()], &q);
+        assert_ne!(a, d);
     }
 }

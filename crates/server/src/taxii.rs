@@ -26,7 +26,7 @@ pub const STIX: &str = "application/stix+json;version=2.1";
 const MAX_PAGE: usize = 10_000;
 const DEFAULT_PAGE: usize = 1_000;
 
-pub fn routes() -> Router<Arc<AppState>> {
+pub fn routes(max_upload: usize) -> Router<Arc<AppState>> {
     Router::new()
         .route("/taxii2/", get(discovery))
         .route("/taxii2/api/", get(api_root))
@@ -34,7 +34,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/taxii2/api/collections/{cid}/", get(collection))
         .route(
             "/taxii2/api/collections/{cid}/objects/",
-            get(objects).post(add_objects),
+            get(objects)
+                .post(add_objects)
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload)),
         )
         .route("/taxii2/api/collections/{cid}/objects/{oid}/", get(object))
         .route(

@@ -323,7 +323,7 @@ impl Store {
     }
 
     /// Every imported source version a reader cleared for `clearance` may know of, oldest
-    /// first (the resolver's own source included). A source holding any statement marked
+    /// first (the resolver's own sources last). A source holding any statement marked
     /// above the clearance is left out whole: its counts would tell of what is hidden.
     pub fn sources(&self, clearance: Tlp) -> Result<Vec<SourceRecord>, StoreError> {
         let mut hidden = std::collections::HashSet::new();
@@ -346,6 +346,9 @@ impl Store {
                 })
         };
         sources.retain(|s| !hidden.contains(&s.num) && !report_above(s));
+        // The resolver's sources are rewritten after any import (one marked above the
+        // reader included): listed last, so their place tells nothing of when.
+        sources.sort_by_key(|s| (s.kind == SourceKind::Resolver.as_str(), s.num));
         Ok(sources)
     }
 

@@ -48,17 +48,6 @@ pub struct Resolution {
 
 pub(crate) const DATASET: &str = "dossier/resolver";
 
-fn resolver_source() -> Source {
-    let mut s = Source::new(
-        SourceKind::Resolver,
-        DATASET,
-        "dossier alias resolver",
-        ContentHash::of(b"dossier alias resolver"),
-    );
-    s.publisher = Some("dossier".to_owned());
-    s
-}
-
 /// Evidence for one key of one entity.
 struct KeyUse {
     display: String,
@@ -213,7 +202,185 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         .into_iter()
         .filter(|s| visible(s, &visible_nums, &filter))
         .collect();
-    let denied = denied_pairs(&manual, &sources);
+    // Each clearance level is resolved on the evidence it may see alone, so that what a
+    // reader sees of the links, their source and its counts is what the store would hold
+    // without anything above their clearance. Links first made at a level are marked
+    // with it and kept in that level's own resolver source.
+    let levels = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
+    let mut total = Resolution::default();
+    let mut below: Option<Level> = None;
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    let similar = similar_rows(tx, &list)?;
+    tx.execute(
+        "DELETE FROM source WHERE kind = ?1",
+        params![SourceKind::Resolver.as_str()],
+    )?;
+    for level in levels {
+        let mut run = resolve_level(level, &keys, &manual, &sources, &similar, &dataset_of)?;
+        let source = resolver_source(level);
+        let mut links = Vec::new();
+        for (a, b, evidence) in run.links.drain(..) {
+            if let Some(prev) = below.as_mut() {
+                if prev.joined(&a, &b) {
+                    continue;
+                }
+            }
+            let mut s = Statement::new(a, Predicate::SAME_AS, Object::Entity(b), source.id.clone());
+            let n = evidence.len() as i64;
+            s.confidence = Confidence::new((40 + 15 * n).min(95)).ok();
+            s.marking = level;
+            s.note = Some(format!("shared: {}", evidence.join(", ")));
+            links.push(s);
+        }
+        let ambiguities: Vec<Ambiguity> = run
+            .resolution
+            .ambiguities
+            .iter()
+            .filter(|a| reported.insert((a.key.clone(), a.dataset.clone())))
+            .cloned()
+            .collect();
+        if level == Tlp::Clear || !links.is_empty() || !ambiguities.is_empty() {
+            let resolution = Resolution {
+                links: links.len() as u64,
+                groups: run.resolution.groups,
+                ambiguities: ambiguities.clone(),
+                refused: run.resolution.refused,
+            };
+            write_level(tx, source, &links, &resolution, at)?;
+        }
+        total.links += links.len() as u64;
+        total.groups = run.resolution.groups;
+        total.refused = run.resolution.refused;
+        total.ambiguities.extend(ambiguities);
+        below = Some(run.level);
+    }
+    Ok(total)
+}
+
+/// The resolver's own source for links first made at `level`.
+fn resolver_source(level: Tlp) -> Source {
+    let (dataset, title) = if level == Tlp::Clear {
+        (DATASET.to_owned(), "dossier alias resolver".to_owned())
+    } else {
+        (
+            format!("{DATASET}/{}", level.as_str()),
+            format!("dossier alias resolver ({level} evidence)"),
+        )
+    };
+    let mut s = Source::new(
+        SourceKind::Resolver,
+        &dataset,
+        &title,
+        ContentHash::of(title.as_bytes()),
+    );
+    s.publisher = Some("dossier".to_owned());
+    s
+}
+
+fn similar_rows(
+    tx: &Transaction<'_>,
+    list: &str,
+) -> Result<Vec<crate::statements::Stored>, StoreError> {
+    query(
+        tx,
+        &format!(
+            "s.source IN ({list}) AND s.stance = 'asserts' AND s.predicate = 'similar_to' \
+             AND s.object_entity IS NOT NULL AND coalesce(s.confidence, 0) >= 70"
+        ),
+        [],
+    )
+}
+
+fn write_level(
+    tx: &Transaction<'_>,
+    source: Source,
+    links: &[Statement],
+    resolution: &Resolution,
+    at: &str,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = links.iter().map(|s| s.id().0).collect();
+    let mut out_source = source;
+    out_source.content_hash = ContentHash::of(ids.join("\n").as_bytes());
+    let diagnostics =
+        serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
+    let mut writer = Writer::new(tx);
+    let counts = [
+        resolution.links + resolution.refused,
+        resolution.links,
+        resolution.refused,
+        0,
+        0,
+        links.len() as u64,
+    ];
+    let num = writer.source(&out_source, counts, &diagnostics, at)?;
+    for s in links {
+        writer.statement(s, num)?;
+    }
+    Ok(())
+}
+
+/// The groups one level's run made.
+struct Level {
+    uf: UnionFind,
+    index: BTreeMap<EntityId, usize>,
+}
+
+impl Level {
+    fn joined(&mut self, a: &EntityId, b: &EntityId) -> bool {
+        match (self.index.get(a), self.index.get(b)) {
+            (Some(&x), Some(&y)) => self.uf.find(x) == self.uf.find(y),
+            _ => false,
+        }
+    }
+}
+
+struct LevelRun {
+    links: Vec<(EntityId, EntityId, Vec<String>)>,
+    resolution: Resolution,
+    level: Level,
+}
+
+/// Links the evidence visible at `level` makes.
+fn resolve_level(
+    level: Tlp,
+    all_keys: &BTreeMap<String, BTreeMap<String, BTreeMap<EntityId, KeyUse>>>,
+    manual: &[crate::statements::Stored],
+    sources: &[crate::import::SourceRecord],
+    similar: &[crate::statements::Stored],
+    dataset_of: &HashMap<i64, &str>,
+) -> Result<LevelRun, StoreError> {
+    let seen = |m: Tlp| m.visible_to(level);
+    let manual: Vec<crate::statements::Stored> = manual
+        .iter()
+        .filter(|s| seen(s.statement.marking))
+        .cloned()
+        .collect();
+    let keys: BTreeMap<&String, BTreeMap<&String, BTreeMap<&EntityId, &KeyUse>>> = all_keys
+        .iter()
+        .map(|(k, by)| {
+            let by: BTreeMap<&String, BTreeMap<&EntityId, &KeyUse>> = by
+                .iter()
+                .map(|(d, uses)| {
+                    (
+                        d,
+                        uses.iter()
+                            .filter(|(_, u)| seen(u.marking))
+                            .collect::<BTreeMap<_, _>>(),
+                    )
+                })
+                .filter(|(_, uses)| !uses.is_empty())
+                .collect();
+            (k, by)
+        })
+        .filter(|(_, by)| !by.is_empty())
+        .collect();
+    let denied = denied_pairs(&manual, sources);
     let mut asserted: Vec<(EntityId, EntityId)> = Vec::new();
     for s in manual
         .iter()
@@ -236,9 +403,9 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         for (dataset, uses) in by_dataset {
             for e in uses.keys() {
                 entity_datasets
-                    .entry(e.clone())
+                    .entry((*e).clone())
                     .or_default()
-                    .insert(dataset.clone());
+                    .insert((*dataset).clone());
             }
         }
     }
@@ -254,8 +421,8 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
                     .unwrap_or_default();
                 resolution.ambiguities.push(Ambiguity {
                     key: display,
-                    dataset: dataset.clone(),
-                    entities: uses.keys().cloned().collect(),
+                    dataset: (*dataset).clone(),
+                    entities: uses.keys().map(|e| (*e).clone()).collect(),
                     marking: uses.values().map(|u| u.marking).max().unwrap_or(Tlp::Clear),
                 });
             }
@@ -263,7 +430,10 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         if ambiguous {
             continue;
         }
-        let users: Vec<(&EntityId, &KeyUse)> = by_dataset.values().flat_map(|u| u.iter()).collect();
+        let users: Vec<(&EntityId, &KeyUse)> = by_dataset
+            .values()
+            .flat_map(|u| u.iter().map(|(e, k)| (*e, *k)))
+            .collect();
         for (i, (a, ua)) in users.iter().enumerate() {
             for (b, ub) in &users[i + 1..] {
                 if a == b {
@@ -284,15 +454,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
 
     // A source's own "probably the same" between actors of other datasets (MISP's
     // `similar` relation, likely or better) is evidence too.
-    let similar = query(
-        tx,
-        &format!(
-            "s.source IN ({list}) AND s.stance = 'asserts' AND s.predicate = 'similar_to' \
-             AND s.object_entity IS NOT NULL AND coalesce(s.confidence, 0) >= 70"
-        ),
-        [],
-    )?;
-    for s in &similar {
+    for s in similar.iter().filter(|s| seen(s.statement.marking)) {
         let st = &s.statement;
         let Object::Entity(other) = &st.object else {
             continue;
@@ -338,9 +500,8 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         uf.union(ia, ib, true);
     }
 
-    let source = resolver_source();
     let mut links = Vec::new();
-    for ((a, b), (evidence, marking)) in ranked {
+    for ((a, b), (evidence, _marking)) in ranked {
         let (ia, ib) = (slot(&a, &mut uf, &mut index), slot(&b, &mut uf, &mut index));
         let (ra, rb) = (uf.find(ia), uf.find(ib));
         let mut kept_apart = false;
@@ -357,15 +518,7 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         match uf.union(ia, ib, false) {
             None => resolution.refused += 1,
             Some(false) => {}
-            Some(true) => {
-                let mut s =
-                    Statement::new(a, Predicate::SAME_AS, Object::Entity(b), source.id.clone());
-                let n = evidence.len() as i64;
-                s.confidence = Confidence::new((40 + 15 * n).min(95)).ok();
-                s.marking = marking;
-                s.note = Some(format!("shared: {}", evidence.join(", ")));
-                links.push(s);
-            }
+            Some(true) => links.push((a, b, evidence)),
         }
     }
     let mut sizes: HashMap<usize, u64> = HashMap::new();
@@ -374,29 +527,9 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     }
     resolution.groups = sizes.values().filter(|&&n| n > 1).count() as u64;
     resolution.links = links.len() as u64;
-
-    // Replace the resolver's previous output.
-    let ids: Vec<String> = links.iter().map(|s| s.id().0).collect();
-    tx.execute(
-        "DELETE FROM source WHERE id = ?1",
-        params![source.id.as_str()],
-    )?;
-    let mut out_source = source;
-    out_source.content_hash = ContentHash::of(ids.join("\n").as_bytes());
-    let diagnostics =
-        serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
-    let mut writer = Writer::new(tx);
-    let counts = [
-        resolution.links + resolution.refused,
-        resolution.links,
-        resolution.refused,
-        0,
-        0,
-        links.len() as u64,
-    ];
-    let num = writer.source(&out_source, counts, &diagnostics, at)?;
-    for s in &links {
-        writer.statement(s, num)?;
-    }
-    Ok(resolution)
+    Ok(LevelRun {
+        links,
+        resolution,
+        level: Level { uf, index },
+    })
 }
