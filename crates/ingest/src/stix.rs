@@ -68,6 +68,9 @@ struct StixObject {
     x_mitre_domains: Option<Vec<String>>,
     x_mitre_version: Option<String>,
     primary_motivation: Option<String>,
+    // Only whether they are there: a 2.0 object brought to 2.1 gets them when not.
+    is_family: Option<serde::de::IgnoredAny>,
+    pattern_type: Option<serde::de::IgnoredAny>,
 }
 
 /// One record as found in the file, with where it was and its text.
@@ -339,7 +342,7 @@ fn object_text(r: &Record<'_>, ctx: &Ctx<'_>) -> StixObjectText {
     let json = if r.obj.spec_version.is_some() {
         r.raw.to_owned()
     } else {
-        upgrade_to_21(r.raw).unwrap_or_else(|| r.raw.to_owned())
+        upgrade_to_21(r.raw, &r.obj).unwrap_or_else(|| r.raw.to_owned())
     };
     StixObjectText {
         id: r.obj.id.clone(),
@@ -350,20 +353,24 @@ fn object_text(r: &Record<'_>, ctx: &Ctx<'_>) -> StixObjectText {
     }
 }
 
-fn upgrade_to_21(raw: &str) -> Option<String> {
-    let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw).ok()?;
-    v.insert("spec_version".into(), "2.1".into());
-    match v.get("type").and_then(|t| t.as_str()) {
+/// A STIX 2.0 object's text brought to 2.1 without decoding it again: the members 2.1
+/// requires are written in front of the object's own (2.0 has no `spec_version`, so
+/// none is repeated).
+fn upgrade_to_21(raw: &str, obj: &StixObject) -> Option<String> {
+    let body = raw.trim_start().strip_prefix('{')?;
+    let mut out = String::with_capacity(raw.len() + 48);
+    out.push_str("{\"spec_version\":\"2.1\"");
+    match obj.ty.as_str() {
         // 2.1 asks whether a malware object is a family; 2.0 objects always were.
-        Some("malware") => {
-            v.entry("is_family").or_insert(true.into());
-        }
-        Some("indicator") => {
-            v.entry("pattern_type").or_insert("stix".into());
-        }
+        "malware" if obj.is_family.is_none() => out.push_str(",\"is_family\":true"),
+        "indicator" if obj.pattern_type.is_none() => out.push_str(",\"pattern_type\":\"stix\""),
         _ => {}
     }
-    serde_json::to_string(&v).ok()
+    if !body.trim_start().starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(body);
+    Some(out)
 }
 
 struct Meta {
@@ -726,4 +733,54 @@ fn convert_relationship(
         .map(str::to_owned);
     out.push(s);
     Outcome::Accepted(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::{read, ReadOptions};
+
+    /// STIX 2.0 objects are served as 2.1: `spec_version` added, `is_family` and
+    /// `pattern_type` given their 2.0 meaning where missing, every other member as found.
+    #[test]
+    fn objects_of_stix_20_are_served_as_21() {
+        let lines = [
+            json!({"type": "malware", "id": "malware--00000000-0000-4000-8000-000000000001",
+                   "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-02T00:00:00.000Z",
+                   "name": "Alpha", "labels": ["trojan"], "description": "x\u{2028}y \"q\""}),
+            json!({"type": "malware", "id": "malware--00000000-0000-4000-8000-000000000002",
+                   "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z",
+                   "name": "Beta", "is_family": false}),
+            json!({"type": "indicator", "id": "indicator--00000000-0000-4000-8000-000000000003",
+                   "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z",
+                   "pattern": "[ipv4-addr:value = '203.0.113.7']", "valid_from": "2020-01-01T00:00:00Z"}),
+            json!({"type": "tool", "id": "tool--00000000-0000-4000-8000-000000000004",
+                   "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z",
+                   "name": "Gamma"}),
+        ];
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let batch = match read("objects.jsonl", text.as_bytes(), &ReadOptions::default()) {
+            Ok(batch) => batch,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(batch.stix.len(), lines.len());
+        let added = [
+            json!({"spec_version": "2.1", "is_family": true}),
+            json!({"spec_version": "2.1"}),
+            json!({"spec_version": "2.1", "pattern_type": "stix"}),
+            json!({"spec_version": "2.1"}),
+        ];
+        for ((original, served), added) in lines.iter().zip(&batch.stix).zip(added) {
+            let served: Value = match serde_json::from_str(&served.json) {
+                Ok(v) => v,
+                Err(e) => panic!("{e}: {}", served.json),
+            };
+            let mut expected = original.clone();
+            if let (Some(map), Value::Object(extra)) = (expected.as_object_mut(), added) {
+                map.extend(extra);
+            }
+            assert_eq!(served, expected);
+        }
+    }
 }

@@ -173,7 +173,7 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let already_present = crate::import::source_by_id(&tx, source.id.as_str())?.is_some();
         if !already_present {
-            let mut writer = Writer::new(&tx);
+            let mut writer = Writer::new(&tx)?;
             let n = findings.len() as u64;
             let num = writer.source(source, [n, 0, 0, 0, 0, 0], "[]", read_at)?;
             drop(writer);
@@ -296,7 +296,7 @@ impl Store {
         let mut names = false;
         let mut accepted: Vec<(i64, Vec<Statement>)> = Vec::new();
         {
-            let mut writer = Writer::new(&tx);
+            let mut writer = Writer::new(&tx)?;
             for (_, source, statements) in &work {
                 if decision == Decision::Accept {
                     match accepted.iter_mut().find(|(s, _)| s == source) {

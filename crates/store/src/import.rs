@@ -128,30 +128,36 @@ pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceReco
     Ok(out)
 }
 
-/// Writes statements into an open transaction, interning entity ids.
+/// Writes statements into an open transaction, interning entity ids. The two inserts it
+/// runs for every statement are prepared once per writer.
 pub(crate) struct Writer<'t> {
     tx: &'t Transaction<'t>,
     entities: HashMap<String, i64>,
+    insert_entity: rusqlite::CachedStatement<'t>,
+    insert_statement: rusqlite::CachedStatement<'t>,
 }
 
 impl<'t> Writer<'t> {
-    pub fn new(tx: &'t Transaction<'t>) -> Self {
-        Writer {
+    pub fn new(tx: &'t Transaction<'t>) -> Result<Self, StoreError> {
+        Ok(Writer {
             tx,
             entities: HashMap::new(),
-        }
+            insert_entity: tx.prepare_cached(
+                "INSERT INTO entity(id) VALUES (?1) ON CONFLICT(id) DO UPDATE SET id = excluded.id RETURNING num",
+            )?,
+            insert_statement: tx.prepare_cached(
+                "INSERT INTO statement (id, subject, predicate, object_entity, value_kind, value_scheme, value, \
+                 name_key, stance, source, issuer, valid_from, valid_to, stated_at, confidence, marking, note) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?,
+        })
     }
 
     fn entity(&mut self, id: &EntityId) -> Result<i64, StoreError> {
         if let Some(&num) = self.entities.get(id.as_str()) {
             return Ok(num);
         }
-        let num: i64 = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO entity(id) VALUES (?1) ON CONFLICT(id) DO UPDATE SET id = excluded.id RETURNING num",
-            )?
-            .query_row([id.as_str()], |r| r.get(0))?;
+        let num: i64 = self.insert_entity.query_row([id.as_str()], |r| r.get(0))?;
         self.entities.insert(id.as_str().to_owned(), num);
         Ok(num)
     }
@@ -194,6 +200,7 @@ impl<'t> Writer<'t> {
     pub fn statement(&mut self, s: &Statement, source_num: i64) -> Result<(), StoreError> {
         let subject = self.entity(&s.subject)?;
         let issuer = s.issuer.as_ref().map(|i| self.entity(i)).transpose()?;
+        let mut date_text = None;
         let (object_entity, kind, scheme, value, key) = match &s.object {
             Object::Entity(e) => (Some(self.entity(e)?), None, None, None, None),
             Object::Value(v) => {
@@ -201,45 +208,41 @@ impl<'t> Writer<'t> {
                     .then(|| name_key(&v.lexical()))
                     .filter(|k| !k.is_empty());
                 match v {
-                    Value::Text { text } => (None, Some("text"), None, Some(text.clone()), key),
-                    Value::Date { date } => (None, Some("date"), None, Some(date.to_string()), key),
+                    Value::Text { text } => (None, Some("text"), None, Some(text.as_str()), key),
+                    Value::Date { date } => {
+                        let text: &str = date_text.insert(date.to_string());
+                        (None, Some("date"), None, Some(text), key)
+                    }
                     Value::Identifier { scheme, value } => (
                         None,
                         Some("identifier"),
                         Some(scheme.as_str()),
-                        Some(value.clone()),
+                        Some(value.as_str()),
                         key,
                     ),
                 }
             }
         };
         let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
-        self.tx
-            .prepare_cached(
-                "INSERT INTO statement (id, subject, predicate, object_entity, value_kind, value_scheme, value, \
-                 name_key, stance, source, issuer, valid_from, valid_to, stated_at, confidence, marking, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
-                 ",
-            )?
-            .execute(params![
-                s.id().0,
-                subject,
-                s.predicate.as_str(),
-                object_entity,
-                kind,
-                scheme,
-                value,
-                key,
-                s.stance.as_str(),
-                source_num,
-                issuer,
-                date(s.valid_from),
-                date(s.valid_to),
-                date(s.stated_at),
-                s.confidence.map(|c| c.get()),
-                s.marking.rank(),
-                s.note,
-            ])?;
+        self.insert_statement.execute(params![
+            s.id().0,
+            subject,
+            s.predicate.as_str(),
+            object_entity,
+            kind,
+            scheme,
+            value,
+            key,
+            s.stance.as_str(),
+            source_num,
+            issuer,
+            date(s.valid_from),
+            date(s.valid_to),
+            date(s.stated_at),
+            s.confidence.map(|c| c.get()),
+            s.marking.rank(),
+            s.note,
+        ])?;
         Ok(())
     }
 }
@@ -278,7 +281,7 @@ impl Store {
         }
         let r = &batch.report;
         let diagnostics = serde_json::to_string(&r.diagnostics).unwrap_or_else(|_| "[]".to_owned());
-        let mut writer = Writer::new(&tx);
+        let mut writer = Writer::new(&tx)?;
         let counts = [
             r.received,
             r.accepted,

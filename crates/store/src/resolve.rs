@@ -221,7 +221,17 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
         "DELETE FROM source WHERE kind = ?1",
         params![SourceKind::Resolver.as_str()],
     )?;
-    for level in levels {
+    // A level above the most restrictive evidence sees what the level below it saw and
+    // would add nothing: it is not run.
+    let top = keys
+        .values()
+        .flat_map(|by| by.values())
+        .flat_map(|uses| uses.values())
+        .map(|u| u.marking)
+        .chain(manual.iter().chain(&similar).map(|s| s.statement.marking))
+        .max()
+        .unwrap_or(Tlp::Clear);
+    for level in levels.into_iter().filter(|level| *level <= top) {
         let mut run = resolve_level(level, &keys, &manual, &sources, &similar, &dataset_of)?;
         let source = resolver_source(level);
         let mut links = Vec::new();
@@ -309,7 +319,7 @@ fn write_level(
     out_source.content_hash = ContentHash::of(ids.join("\n").as_bytes());
     let diagnostics =
         serde_json::to_string(&resolution.ambiguities).unwrap_or_else(|_| "[]".to_owned());
-    let mut writer = Writer::new(tx);
+    let mut writer = Writer::new(tx)?;
     let counts = [
         resolution.links + resolution.refused,
         resolution.links,
