@@ -9,7 +9,7 @@ What it does, in order (a line per check, FAIL or WARN or ok):
   2. A batch of screening queries through `Client.match_iter` (the client's batch
      primitive: one single-query request per entity, two in flight): two UN-listed
      records (a person with birth date and nationality, an organisation), two from
-     the OFAC SDN list of 2021-07 (a person, a bank), and a made-up person who is on no
+     the OFAC SDN list of 2024-05-07 (a person, a bank), and a made-up person who is on no
      list. Each response must parse into the client's pydantic models; every listed
      record must come back as a result with match=true whose name is the query's
      name; the made-up name must have no match=true result.
@@ -62,7 +62,7 @@ except ImportError as exc:  # pragma: no cover - environment problem
 # Names and details are taken from the lists bundled with dossier:
 #   UN Security Council Consolidated List 2026-02-27: KPi.001 YUN HO-JIN (DOB 1944-10-13,
 #   DPRK), KPe.001 KOREA MINING DEVELOPMENT TRADING CORPORATION;
-#   OFAC SDN 2021-07: ent 20157 "KIM, Jong Un" (DOB 08 Jan 1984), ent 25578 BANK MELLI IRAN.
+#   OFAC SDN 2024-05-07: ent 20157 "KIM, Jong Un" (DOB 08 Jan 1984), ent 25578 BANK MELLI IRAN.
 QUERIES: list[tuple[str, Any, str, str | None]] = [
     (
         "un_person",

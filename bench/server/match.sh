@@ -38,17 +38,20 @@ done
 # Request bodies: listed names (every 7th UN and OFAC name, some misspelt) and names on no
 # list, shuffled with a fixed seed.
 python3 - "$repo/data/sanctions" "$work/bodies.lua" <<'EOF'
-import csv, gzip, io, json, random, re, sys
+import gzip, json, random, re, sys
+import xml.etree.ElementTree as ET
 src, out = sys.argv[1], sys.argv[2]
 rnd = random.Random(7)
 names = []
 xml = gzip.open(f"{src}/un-consolidated-2026-02-27.xml.gz").read().decode()
 for m in re.finditer(r"<FIRST_NAME>([^<]+)</FIRST_NAME>\s*<SECOND_NAME>([^<]*)</SECOND_NAME>", xml):
     names.append(("Person", f"{m.group(1)} {m.group(2)}".strip()))
-sdn = gzip.open(f"{src}/ofac-sdn-2021-07/sdn.csv.gz").read().decode("latin-1").replace("\x1a", "")
-for row in csv.reader(io.StringIO(sdn)):
-    if len(row) > 2:
-        names.append(("Person" if row[2] == "individual" else "Organization", row[1]))
+ns = "{https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML}"
+sdn = ET.fromstring(gzip.open(f"{src}/ofac-sdn-2024-05-07/sdn.xml.gz").read())
+for e in sdn.iter(f"{ns}sdnEntry"):
+    last, first = e.findtext(f"{ns}lastName", ""), e.findtext(f"{ns}firstName")
+    kind = "Person" if e.findtext(f"{ns}sdnType") == "Individual" else "Organization"
+    names.append((kind, f"{last}, {first}" if first else last))
 listed = names[::7]
 def typo(n):
     i = rnd.randrange(1, max(2, len(n) - 1))

@@ -12,6 +12,8 @@ pub enum Format {
     MispGalaxyClusters,
     /// The UN Security Council Consolidated List XML (`CONSOLIDATED_LIST`).
     UnConsolidatedXml,
+    /// OFAC's SDN or consolidated (non-SDN) list XML (`sdnList`).
+    OfacXml,
     /// A UK list as CSV: FCDO's UK Sanctions List or OFSI's Consolidated List.
     UkSanctionsCsv,
     /// The US Consolidated Screening List CSV (trade.gov).
@@ -19,6 +21,9 @@ pub enum Format {
     /// FollowTheMoney entities, one per line (OpenSanctions exports).
     FtmJsonLines,
 }
+
+/// The namespace of OFAC's list XML (`SDN.XML`, `CONSOLIDATED.XML`).
+const OFAC_NAMESPACE: &str = "sanctionslistservice.ofac.treas.gov";
 
 #[derive(serde::Deserialize)]
 struct Probe {
@@ -62,7 +67,10 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
         if head.contains("<CONSOLIDATED_LIST") {
             return Ok(Format::UnConsolidatedXml);
         }
-        return Err(fail("an XML document dossier does not read (expected the UN consolidated list, CONSOLIDATED_LIST)"));
+        if head.contains("<sdnList") || head.contains(OFAC_NAMESPACE) {
+            return Ok(Format::OfacXml);
+        }
+        return Err(fail("an XML document dossier does not read (expected the UN consolidated list, CONSOLIDATED_LIST, or OFAC's SDN or consolidated list, sdnList)"));
     }
     if bytes[start] != b'{' {
         return Err(fail(

@@ -14,6 +14,7 @@ mod ftm;
 mod json;
 mod misp;
 mod ofac;
+mod ofac_xml;
 mod stix;
 mod table;
 mod uk;
@@ -120,6 +121,7 @@ fn read_text(
         Format::StixJsonLines => stix::read_lines(file_name, text, raw, options),
         Format::MispGalaxyClusters => misp::read_clusters(file_name, text, raw, options),
         Format::UnConsolidatedXml => un::read_un(file_name, text, raw, options),
+        Format::OfacXml => ofac_xml::read_ofac_xml(file_name, text, raw, options),
         Format::UkSanctionsCsv => uk::read_uk(file_name, text.as_bytes(), raw, options),
         Format::UsScreeningListCsv => csl::read_csl(file_name, text, raw, options),
         Format::FtmJsonLines => ftm::read_ftm(file_name, text, raw, options),

@@ -6,12 +6,15 @@
 //! The remarks column is parsed clause by clause ("DOB 12 Nov 1985; POB Jingzhou…;
 //! Passport E1234 (China)") into statements; a clause no rule understands is kept
 //! verbatim as a `remark` statement, never dropped.
+//!
+//! The clause rules and the statement makers ([`Ctx`]) serve the XML publication of the
+//! same lists too (ofac_xml.rs), so both formats of a list version read alike.
 
 use std::collections::HashMap;
 
 use dossier_model::{
     country_by_name, ContentHash, EntityId, EntityKind, Object, PartialDate, Predicate, Source,
-    SourceKind, Statement, Value,
+    SourceId, SourceKind, Statement, Value,
 };
 
 use crate::batch::{Batch, Collector, Diagnostic, Report, Severity, Stamp};
@@ -62,7 +65,7 @@ pub(crate) fn ofac() -> EntityId {
     EntityId::derived("identity", "organization:us-treasury-ofac")
 }
 
-fn entity_id(kind: EntityKind, ent_num: u64) -> EntityId {
+pub(crate) fn entity_id(kind: EntityKind, ent_num: u64) -> EntityId {
     let ty = match kind {
         EntityKind::Vessel => "vessel",
         EntityKind::Aircraft => "aircraft",
@@ -136,9 +139,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
             message: "an OFAC CSV set needs its primary file (sdn.csv or cons_prim.csv)".to_owned(),
         });
     };
-    let consolidated = base_name(primary.name)
-        .to_ascii_lowercase()
-        .starts_with("cons_");
+    let list = List::of_file(primary.name);
 
     // The set is one source: its hash covers every file, in a fixed order.
     let mut ordered: Vec<&SetFile<'_>> = by_role.values().collect();
@@ -150,22 +151,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         joined.extend_from_slice(f.bytes);
         joined.push(0);
     }
-    let (dataset, title) = if consolidated {
-        ("us-ofac/consolidated", "OFAC Consolidated (non-SDN) List")
-    } else {
-        (
-            "us-ofac/sdn",
-            "OFAC Specially Designated Nationals (SDN) List",
-        )
-    };
-    let mut source = Source::new(
-        SourceKind::SanctionsList,
-        options.dataset.as_deref().unwrap_or(dataset),
-        title,
-        ContentHash::of(&joined),
-    );
-    source.publisher =
-        Some("U.S. Department of the Treasury, Office of Foreign Assets Control".to_owned());
+    let mut source = list.source(ContentHash::of(&joined), options);
     source.file_name = Some(
         ordered
             .iter()
@@ -194,41 +180,8 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     }
 
     let mut report = Report::default();
-    let mut out = Collector::default();
     let authority = ofac();
-    let ctx = Ctx {
-        stamp: Stamp {
-            source: &source.id,
-            issuer: Some(&authority),
-            marking: options.default_marking,
-        },
-    };
-    ctx.emit(
-        &authority,
-        Predicate::IS_A,
-        Object::Value(Value::text(EntityKind::Organization.as_str())),
-        &mut out,
-    );
-    ctx.emit(
-        &authority,
-        Predicate::NAME,
-        Object::Value(Value::text("Office of Foreign Assets Control")),
-        &mut out,
-    );
-    ctx.emit(
-        &authority,
-        Predicate::ALIAS,
-        Object::Value(Value::text("OFAC")),
-        &mut out,
-    );
-    if let Some(us) = dossier_model::country_by_code("US") {
-        ctx.emit(
-            &authority,
-            Predicate::COUNTRY,
-            Object::Entity(us.entity_id()),
-            &mut out,
-        );
-    }
+    let (ctx, mut out) = Ctx::start(&source.id, &authority, options, list);
 
     // Names to ids first: "Linked To:" points at other records by name.
     let mut by_name: HashMap<String, EntityId> = HashMap::new();
@@ -270,13 +223,10 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
             report.duplicate += 1;
             continue;
         }
-        let kind = match field(r, 2).map(str::to_ascii_lowercase).as_deref() {
-            None => EntityKind::Organization,
-            Some("individual") => EntityKind::Person,
-            Some("vessel") => EntityKind::Vessel,
-            Some("aircraft") => EntityKind::Aircraft,
-            Some(other) => {
-                reject(&mut report, "SDN_Type", format!("unknown type {other:?}"));
+        let kind = match kind_of(field(r, 2)) {
+            Ok(kind) => kind,
+            Err(message) => {
+                reject(&mut report, "SDN_Type", message);
                 continue;
             }
         };
@@ -290,71 +240,20 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
     let mut clauses = ClauseCount::default();
     for (ent_num, kind, id, r, line) in &records {
         report.accepted += 1;
-        let text = |s: &str| Object::Value(Value::text(s));
-        ctx.emit(id, Predicate::IS_A, text(kind.as_str()), &mut out);
-        if let Some(name) = field(r, 1) {
-            ctx.emit(id, Predicate::NAME, text(name), &mut out);
-        }
-        let scheme = if consolidated {
-            "us-ofac-consolidated"
-        } else {
-            "us-ofac-sdn"
+        let record = Primary {
+            ent_num: *ent_num,
+            kind: *kind,
+            name: field(r, 1).unwrap_or_default(),
+            programs: field(r, 3)
+                .into_iter()
+                .flat_map(|p| p.split("] ["))
+                .map(|p| p.trim_matches(|c| c == '[' || c == ']' || c == ' '))
+                .collect(),
+            title: field(r, 4),
+            vessel: [5, 6, 7, 8, 10].map(|i| field(r, i)),
+            flag: field(r, 9),
         };
-        ctx.emit(
-            id,
-            Predicate::EXTERNAL_ID,
-            Object::Value(Value::identifier(scheme, ent_num.to_string())),
-            &mut out,
-        );
-        ctx.emit(
-            id,
-            Predicate::SANCTIONED_BY,
-            Object::Entity(authority.clone()),
-            &mut out,
-        );
-        for program in field(r, 3).into_iter().flat_map(|p| p.split("] [")) {
-            let program = program.trim_matches(|c| c == '[' || c == ']' || c == ' ');
-            if !program.is_empty() {
-                ctx.emit(
-                    id,
-                    Predicate::SANCTION_PROGRAM,
-                    Object::Value(Value::identifier("us-ofac-program", program)),
-                    &mut out,
-                );
-            }
-        }
-        if let Some(title) = field(r, 4) {
-            ctx.emit(id, Predicate::POSITION, text(title), &mut out);
-        }
-        for (i, label) in [
-            (5, "call sign"),
-            (6, "vessel type"),
-            (7, "tonnage"),
-            (8, "gross registered tonnage"),
-            (10, "vessel owner"),
-        ] {
-            if let Some(v) = field(r, i) {
-                ctx.emit_noted(id, Predicate::ATTRIBUTE, text(v), label, &mut out);
-            }
-        }
-        if let Some(flag) = field(r, 9) {
-            match country_by_name(flag) {
-                Some(c) => ctx.emit_noted(
-                    id,
-                    Predicate::COUNTRY,
-                    Object::Entity(c.entity_id()),
-                    "vessel flag",
-                    &mut out,
-                ),
-                None => ctx.emit_noted(
-                    id,
-                    Predicate::ATTRIBUTE,
-                    text(flag),
-                    "vessel flag",
-                    &mut out,
-                ),
-            }
-        }
+        ctx.primary(id, &record, &mut out);
         let raw_remarks = r.get(11).filter(|v| v.trim() != EMPTY).unwrap_or("");
         let mut remarks = raw_remarks.to_owned();
         let continued = comments.get(ent_num);
@@ -376,19 +275,8 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
         let clauses_of = split_remarks(&remarks);
         let last = clauses_of.len().saturating_sub(1);
         for (i, clause) in clauses_of.into_iter().enumerate() {
-            let parsed = if cut && i == last {
-                Vec::new()
-            } else {
-                parse_clause(clause, &by_name)
-            };
-            clauses.total += 1;
-            if parsed.is_empty() {
-                clauses.verbatim += 1;
-                ctx.emit(id, Predicate::REMARK, text(clause), &mut out);
-            }
-            for p in parsed {
-                ctx.emit_parsed(id, p, &mut out);
-            }
+            let parse = !(cut && i == last);
+            ctx.clause(id, clause, parse, &by_name, &mut clauses, &mut out);
         }
     }
 
@@ -402,18 +290,7 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
             // Former and new names are strong names; weak ones are flagged in the remarks.
             let weak =
                 field(&r, 4).is_some_and(|rem| rem.to_ascii_lowercase().contains("low quality"));
-            let predicate = if weak {
-                Predicate::WEAK_ALIAS
-            } else {
-                Predicate::ALIAS
-            };
-            let mut s = ctx.statement(id, predicate, Object::Value(Value::text(alias)));
-            s.note = match field(&r, 2).map(str::to_ascii_lowercase).as_deref() {
-                Some("fka") => Some("formerly known as".to_owned()),
-                Some("nka") => Some("now known as".to_owned()),
-                _ => None,
-            };
-            out.push(s);
+            ctx.alias(id, alias, field(&r, 2), weak, &mut out);
         }
     }
     if let Some(f) = by_role.get(&Role::Addresses) {
@@ -422,39 +299,13 @@ pub fn read_ofac_set(files: &[SetFile<'_>], options: &ReadOptions) -> Result<Bat
                 continue;
             };
             let parts: Vec<&str> = [2, 3, 4].iter().filter_map(|&i| field(&r, i)).collect();
-            if !parts.is_empty() {
-                ctx.emit(
-                    id,
-                    Predicate::ADDRESS,
-                    Object::Value(Value::text(parts.join(", "))),
-                    &mut out,
-                );
-            }
-            if let Some(c) = field(&r, 4).and_then(country_by_name) {
-                ctx.emit_noted(
-                    id,
-                    Predicate::COUNTRY,
-                    Object::Entity(c.entity_id()),
-                    "address",
-                    &mut out,
-                );
-            }
+            ctx.address(id, &parts, field(&r, 4), &mut out);
         }
     }
 
-    report.diagnostics.push(Diagnostic {
-        severity: Severity::Info,
-        file: primary.name.to_owned(),
-        line: None,
-        path: Some("Remarks".to_owned()),
-        message: format!(
-            "{} of {} remark clauses structured ({:.2}%); {} kept verbatim as remarks",
-            clauses.total - clauses.verbatim,
-            clauses.total,
-            clauses.share() * 100.0,
-            clauses.verbatim
-        ),
-    });
+    report
+        .diagnostics
+        .push(clauses.diagnostic(primary.name, "Remarks"));
     Ok(Batch {
         source,
         statements: out.statements,
@@ -488,13 +339,98 @@ fn record_of<'a>(
     found
 }
 
+/// Which of OFAC's two lists a file publishes: the SDN list or the consolidated
+/// (non-SDN) list, told apart by the file name (`sdn.csv`/`cons_prim.csv`,
+/// `SDN.XML`/`CONSOLIDATED.XML`) as the files carry nothing else that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    Sdn,
+    Consolidated,
+}
+
+impl List {
+    pub(crate) fn of_file(name: &str) -> List {
+        if base_name(name).to_ascii_lowercase().starts_with("cons") {
+            List::Consolidated
+        } else {
+            List::Sdn
+        }
+    }
+
+    /// The scheme of the list's own record ids ("us-ofac-sdn 47818").
+    fn scheme(self) -> &'static str {
+        match self {
+            List::Sdn => "us-ofac-sdn",
+            List::Consolidated => "us-ofac-consolidated",
+        }
+    }
+
+    /// A source of this list with the given content hash; the dataset is the same for
+    /// every publication format of the list, so a CSV and an XML version supersede and
+    /// diff each other.
+    pub(crate) fn source(self, hash: ContentHash, options: &ReadOptions) -> Source {
+        let (dataset, title) = match self {
+            List::Sdn => (
+                "us-ofac/sdn",
+                "OFAC Specially Designated Nationals (SDN) List",
+            ),
+            List::Consolidated => ("us-ofac/consolidated", "OFAC Consolidated (non-SDN) List"),
+        };
+        let mut source = Source::new(
+            SourceKind::SanctionsList,
+            options.dataset.as_deref().unwrap_or(dataset),
+            title,
+            hash,
+        );
+        source.publisher =
+            Some("U.S. Department of the Treasury, Office of Foreign Assets Control".to_owned());
+        source
+    }
+}
+
+/// The kind of record an `SDN_Type`/`sdnType` names; none is an organisation.
+pub(crate) fn kind_of(sdn_type: Option<&str>) -> Result<EntityKind, String> {
+    match sdn_type.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("entity") => Ok(EntityKind::Organization),
+        Some("individual") => Ok(EntityKind::Person),
+        Some("vessel") => Ok(EntityKind::Vessel),
+        Some("aircraft") => Ok(EntityKind::Aircraft),
+        Some(other) => Err(format!("unknown type {other:?}")),
+    }
+}
+
+/// The fields of a record that are not remarks, as both publication formats carry them.
+pub(crate) struct Primary<'a> {
+    pub ent_num: u64,
+    pub kind: EntityKind,
+    pub name: &'a str,
+    pub programs: Vec<&'a str>,
+    pub title: Option<&'a str>,
+    /// Call sign, vessel type, tonnage, gross registered tonnage, vessel owner.
+    pub vessel: [Option<&'a str>; 5],
+    pub flag: Option<&'a str>,
+}
+
+const VESSEL_LABELS: [&str; 5] = [
+    "call sign",
+    "vessel type",
+    "tonnage",
+    "gross registered tonnage",
+    "vessel owner",
+];
+
 #[derive(Debug, Default)]
-struct ClauseCount {
+pub(crate) struct ClauseCount {
     total: u64,
     verbatim: u64,
 }
 
 impl ClauseCount {
+    pub(crate) fn add(&mut self, other: &ClauseCount) {
+        self.total += other.total;
+        self.verbatim += other.verbatim;
+    }
+
     fn share(&self) -> f64 {
         if self.total == 0 {
             1.0
@@ -502,13 +438,52 @@ impl ClauseCount {
             (self.total - self.verbatim) as f64 / self.total as f64
         }
     }
+
+    /// How much of the list's free text was understood, as an info diagnostic.
+    pub(crate) fn diagnostic(&self, file: &str, path: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Info,
+            file: file.to_owned(),
+            line: None,
+            path: Some(path.to_owned()),
+            message: format!(
+                "{} of {} remark clauses structured ({:.2}%); {} kept verbatim as remarks",
+                self.total - self.verbatim,
+                self.total,
+                self.share() * 100.0,
+                self.verbatim
+            ),
+        }
+    }
 }
 
-struct Ctx<'a> {
+/// Makes the statements of one list version; shared by the CSV and XML readers.
+pub(crate) struct Ctx<'a> {
     stamp: Stamp<'a>,
+    list: List,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The statement maker of one list version, and a collector holding what OFAC is.
+    pub(crate) fn start(
+        source: &'a SourceId,
+        authority: &'a EntityId,
+        options: &ReadOptions,
+        list: List,
+    ) -> (Self, Collector) {
+        let ctx = Ctx {
+            stamp: Stamp {
+                source,
+                issuer: Some(authority),
+                marking: options.default_marking,
+            },
+            list,
+        };
+        let mut out = Collector::default();
+        ctx.authority(&mut out);
+        (ctx, out)
+    }
+
     fn statement(&self, subject: &EntityId, predicate: Predicate, object: Object) -> Statement {
         self.stamp.statement(subject, predicate, object)
     }
@@ -537,10 +512,163 @@ impl Ctx<'_> {
         s.valid_to = p.valid_to;
         out.push(s);
     }
+
+    /// What OFAC, the issuer, is.
+    fn authority(&self, out: &mut Collector) {
+        let authority = ofac();
+        let text = |s: &str| Object::Value(Value::text(s));
+        self.emit(
+            &authority,
+            Predicate::IS_A,
+            text(EntityKind::Organization.as_str()),
+            out,
+        );
+        self.emit(
+            &authority,
+            Predicate::NAME,
+            text("Office of Foreign Assets Control"),
+            out,
+        );
+        self.emit(&authority, Predicate::ALIAS, text("OFAC"), out);
+        if let Some(us) = dossier_model::country_by_code("US") {
+            self.emit(
+                &authority,
+                Predicate::COUNTRY,
+                Object::Entity(us.entity_id()),
+                out,
+            );
+        }
+    }
+
+    /// A record's kind, name, list id, designation, programmes, title and vessel facts.
+    pub(crate) fn primary(&self, id: &EntityId, r: &Primary<'_>, out: &mut Collector) {
+        let text = |s: &str| Object::Value(Value::text(s));
+        self.emit(id, Predicate::IS_A, text(r.kind.as_str()), out);
+        self.emit(id, Predicate::NAME, text(r.name), out);
+        self.emit(
+            id,
+            Predicate::EXTERNAL_ID,
+            Object::Value(Value::identifier(self.list.scheme(), r.ent_num.to_string())),
+            out,
+        );
+        self.emit(id, Predicate::SANCTIONED_BY, Object::Entity(ofac()), out);
+        for program in r.programs.iter().filter(|p| !p.is_empty()) {
+            self.emit(
+                id,
+                Predicate::SANCTION_PROGRAM,
+                Object::Value(Value::identifier("us-ofac-program", *program)),
+                out,
+            );
+        }
+        if let Some(title) = r.title {
+            self.emit(id, Predicate::POSITION, text(title), out);
+        }
+        for (value, label) in r.vessel.iter().zip(VESSEL_LABELS) {
+            if let Some(v) = value {
+                // Tonnages as plain numbers: the CSV writes some as "299,500", the XML not.
+                let plain = v.replace(',', "");
+                let v = if label.ends_with("tonnage") && plain.bytes().all(|b| b.is_ascii_digit()) {
+                    plain.as_str()
+                } else {
+                    v
+                };
+                self.emit_noted(id, Predicate::ATTRIBUTE, text(v), label, out);
+            }
+        }
+        if let Some(flag) = r.flag {
+            let object = match country_by_name(flag) {
+                Some(c) => (Predicate::COUNTRY, Object::Entity(c.entity_id())),
+                None => (Predicate::ATTRIBUTE, text(flag)),
+            };
+            self.emit_noted(id, object.0, object.1, "vessel flag", out);
+        }
+    }
+
+    /// The statements of one remark clause, or the clause verbatim as a `remark` when no
+    /// rule understands it (or `parse` is false).
+    pub(crate) fn clause(
+        &self,
+        id: &EntityId,
+        clause: &str,
+        parse: bool,
+        by_name: &HashMap<String, EntityId>,
+        count: &mut ClauseCount,
+        out: &mut Collector,
+    ) {
+        let parsed = if parse {
+            parse_clause(clause, by_name)
+        } else {
+            Vec::new()
+        };
+        count.total += 1;
+        if parsed.is_empty() {
+            count.verbatim += 1;
+            self.emit(
+                id,
+                Predicate::REMARK,
+                Object::Value(Value::text(clause)),
+                out,
+            );
+        }
+        for p in parsed {
+            self.emit_parsed(id, p, out);
+        }
+    }
+
+    /// A strong alias (`alias_type` aka, fka or nka, dots ignored) or a weak one.
+    pub(crate) fn alias(
+        &self,
+        id: &EntityId,
+        alias: &str,
+        alias_type: Option<&str>,
+        weak: bool,
+        out: &mut Collector,
+    ) {
+        let predicate = if weak {
+            Predicate::WEAK_ALIAS
+        } else {
+            Predicate::ALIAS
+        };
+        let mut s = self.statement(id, predicate, Object::Value(Value::text(alias)));
+        let alias_type = alias_type.map(|t| t.replace('.', "").to_ascii_lowercase());
+        s.note = match alias_type.as_deref() {
+            Some("fka") => Some("formerly known as".to_owned()),
+            Some("nka") => Some("now known as".to_owned()),
+            _ => None,
+        };
+        out.push(s);
+    }
+
+    /// An address from its non-empty parts, and its country.
+    pub(crate) fn address(
+        &self,
+        id: &EntityId,
+        parts: &[&str],
+        country: Option<&str>,
+        out: &mut Collector,
+    ) {
+        if !parts.is_empty() {
+            self.emit(
+                id,
+                Predicate::ADDRESS,
+                Object::Value(Value::text(parts.join(", "))),
+                out,
+            );
+        }
+        if let Some(c) = country.and_then(country_by_name) {
+            self.emit_noted(
+                id,
+                Predicate::COUNTRY,
+                Object::Entity(c.entity_id()),
+                "address",
+                out,
+            );
+        }
+    }
 }
 
 /// The clauses of a remarks field: split on "; ", the final period dropped.
-fn split_remarks(remarks: &str) -> Vec<&str> {
+pub(crate) fn split_remarks(remarks: &str) -> Vec<&str> {
     let trimmed = remarks.trim();
     let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
     trimmed
@@ -738,11 +866,23 @@ const RELATIVES: &[&str] = &[
 
 /// The statements a remark clause yields; empty when no rule understands it.
 pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) -> Vec<Parsed> {
-    let c = clause.trim();
+    let mut c = clause.trim();
+    // "alt. DOB …", "alt. Website …": the CSV's mark of a field's second and later values,
+    // which the XML publication lists alike; the same statement either way.
+    while let Some(rest) = c
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("alt. "))
+        .and_then(|_| c.get(5..))
+    {
+        c = rest.trim();
+    }
     let lower = c.to_ascii_lowercase();
-    let after = |prefix: &str| -> Option<&str> {
-        (lower.starts_with(&prefix.to_ascii_lowercase())).then(|| c[prefix.len()..].trim())
+    let starts = |prefix: &str| {
+        c.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
     };
+    let after = |prefix: &str| -> Option<&str> { starts(prefix).then(|| c[prefix.len()..].trim()) };
 
     // Aliases: a.k.a. 'X'; f.k.a. 'X'; n.k.a. 'X'.
     for (prefix, note) in [
@@ -759,7 +899,9 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
             }];
         }
     }
-    if let Some(rest) = after("Nationality of Registration ") {
+    if let Some(rest) =
+        after("Nationality of Registration ").or_else(|| after("Registration Country "))
+    {
         return vec![Parsed::new(Predicate::COUNTRY, country_object(rest)).noted("registration")];
     }
     // Labelled facts of vessels and aircraft, and others "Label: value".
@@ -773,6 +915,9 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
         "Aircraft Model ",
         "Aircraft Manufacture Date ",
         "Aircraft Operator ",
+        // OFAC's full labels first: the short forms below would cut them mid-word.
+        "Aircraft Manufacturer's Serial Number (MSN) ",
+        "Aircraft Construction Number (also called L/N or S/N or F/N) ",
         "Aircraft Manufacturer",
         "Aircraft Tail Number ",
         "Previous Aircraft Tail Number ",
@@ -780,25 +925,23 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
         "Aircraft Construction Number",
         "Political Party ",
     ] {
-        if lower.starts_with(&prefix.to_ascii_lowercase()) {
+        if starts(prefix) {
             let value = c[prefix.len()..].trim();
             return vec![
                 Parsed::text(Predicate::ATTRIBUTE, value).noted(prefix.trim().to_lowercase())
             ];
         }
     }
-    // Birth dates: "DOB 12 Nov 1985", "alt. DOB circa 1960", "DOB 1960 to 1962".
-    if let Some(rest) = after("DOB ").or_else(|| after("alt. DOB ")) {
+    // Birth dates: "DOB 12 Nov 1985", "DOB circa 1960", "DOB 1960 to 1962".
+    if let Some(rest) = after("DOB ") {
         return vec![birth_date(rest)];
     }
-    if let Some(rest) = after("POB ").or_else(|| after("alt. POB ")) {
+    if let Some(rest) = after("POB ") {
         return vec![Parsed::text(Predicate::BIRTH_PLACE, rest)];
     }
     for (prefix, predicate) in [
         ("nationality ", Predicate::NATIONALITY),
-        ("alt. nationality ", Predicate::NATIONALITY),
         ("citizen ", Predicate::CITIZENSHIP),
-        ("alt. citizen ", Predicate::CITIZENSHIP),
     ] {
         if let Some(rest) = after(prefix) {
             return vec![Parsed::new(predicate, country_object(rest))];
@@ -809,7 +952,12 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
     }
     if let Some(rest) = after("Linked To: ") {
         let name = rest.trim();
-        let object = match by_name.get(&name.to_uppercase()) {
+        // The last clause of a remarks field lost its period ("… CO."): try it back.
+        let key = name.to_uppercase();
+        let found = by_name
+            .get(&key)
+            .or_else(|| by_name.get(&format!("{key}.")));
+        let object = match found {
             Some(id) => Object::Entity(id.clone()),
             None => Object::Value(Value::text(name)),
         };
@@ -869,20 +1017,25 @@ pub(crate) fn parse_clause(clause: &str, by_name: &HashMap<String, EntityId>) ->
         "all offices worldwide",
         "Includes ",
         "Subject to ",
+        "CAATSA Section 235 Information:",
+        "PEESA Information:",
+        "Purchase/Sales For Divestment Date (",
     ] {
-        if lower.starts_with(&prefix.to_ascii_lowercase()) {
+        if starts(prefix) {
             return vec![Parsed::text(Predicate::SANCTION_INFO, c)];
+        }
+    }
+    // Codes whose values may hold no digit: "Equity Ticker PME US", "UN/LOCODE UA KEH".
+    for label in ["Equity Ticker ", "MICEX Code ", "UN/LOCODE "] {
+        if let Some(rest) = after(label).filter(|r| !r.is_empty()) {
+            return vec![Parsed::new(
+                Predicate::EXTERNAL_ID,
+                Object::Value(Value::identifier(scheme_of(label), rest)),
+            )];
         }
     }
     if let Some(p) = identifier(c) {
         return vec![p];
-    }
-    // "alt. Website …", "alt. Former Vessel Flag …": an alternative of a known clause.
-    if let Some(rest) = after("alt. ") {
-        let parsed = parse_clause(rest, by_name);
-        if !parsed.is_empty() {
-            return parsed.into_iter().map(|p| p.noted("alternative")).collect();
-        }
     }
     if let Some(relation) = RELATIVES.iter().find(|r| lower.starts_with(*r)) {
         return vec![
@@ -985,23 +1138,24 @@ fn identifier(clause: &str) -> Option<Parsed> {
     if let Some(i) = lower.find("expires ") {
         valid_to = parse_ofac_date(&lower[i + 8..]);
     }
-    let scheme: String = label
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
     let mut p = Parsed::new(
         Predicate::EXTERNAL_ID,
-        Object::Value(Value::identifier(scheme, value)),
+        Object::Value(Value::identifier(scheme_of(label), value)),
     );
     p.note = (!note.is_empty()).then(|| note.join("; "));
     p.valid_from = valid_from;
     p.valid_to = valid_to;
     Some(p)
+}
+
+/// An identifier scheme from a label: "Tax ID No." is "tax-id-no".
+fn scheme_of(label: &str) -> String {
+    label
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Codes without digits that are still identifiers (SWIFT/BIC codes are letters only).
@@ -1109,6 +1263,42 @@ mod tests {
             "country Korea, North [registration]",
         );
         check("something nobody parses", "");
+        // "alt." marks a field's later values in the CSV; the XML lists them alike.
+        check(
+            "alt. Digital Currency Address - XBT 1AbC",
+            "external_id digital-currency-address:XBT=1AbC",
+        );
+        check(
+            "alt. Email Address info2@example.com",
+            "contact info2@example.com [e-mail]",
+        );
+        check("alt. DOB 1962", "birth_date 1962");
+        check(
+            "Aircraft Manufacturer's Serial Number (MSN) 1023409321",
+            "attribute 1023409321 [aircraft manufacturer's serial number (msn)]",
+        );
+        check(
+            "CAATSA Section 235 Information: EXPORT SANCTIONS Sec. 235(a)(2)",
+            "sanction_info CAATSA Section 235 Information: EXPORT SANCTIONS Sec. 235(a)(2)",
+        );
+        check("Equity Ticker PME US", "external_id equity-ticker=PME US");
+        check(
+            "Registration Country Liberia",
+            &format!(
+                "country {} [registration]",
+                dossier_model::country_by_code("LR")
+                    .map(|c| c.entity_id().to_string())
+                    .unwrap_or_default()
+            ),
+        );
+    }
+
+    #[test]
+    fn a_linked_name_ending_the_remarks_lost_its_period() {
+        let id = EntityId::derived("identity", "us-ofac:1");
+        let by_name = HashMap::from([("PERSIAN GULF CO.".to_owned(), id.clone())]);
+        let parsed = parse_clause("Linked To: PERSIAN GULF CO", &by_name);
+        assert_eq!(parsed[0].object, Object::Entity(id));
     }
 
     #[test]

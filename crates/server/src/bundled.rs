@@ -1,15 +1,13 @@
 //! The open datasets built into the binary, loaded by `dossier init` (see data/README.md
 //! for origin, date and licence).
 
-use dossier_ingest::{Batch, ReadOptions, SetFile};
+use dossier_ingest::{Batch, ReadOptions};
 use dossier_model::PartialDate;
 
 /// What a built-in dataset is made of.
 pub enum Content {
     /// One file, in a format `dossier_ingest::read` detects (gzip-compressed).
     File(&'static [u8]),
-    /// The gzip-compressed files of an OFAC CSV set, by their plain names.
-    OfacSet(&'static [(&'static str, &'static [u8])]),
 }
 
 /// A built-in dataset: the name it is reported under, its content, and its publication
@@ -24,7 +22,6 @@ impl std::fmt::Debug for Content {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Content::File(b) => write!(f, "File({} bytes)", b.len()),
-            Content::OfacSet(files) => write!(f, "OfacSet({} files)", files.len()),
         }
     }
 }
@@ -42,7 +39,6 @@ impl Bundled {
     pub fn size(&self) -> u64 {
         match &self.content {
             Content::File(b) => b.len() as u64,
-            Content::OfacSet(files) => files.iter().map(|(_, b)| b.len() as u64).sum(),
         }
     }
 
@@ -51,22 +47,6 @@ impl Bundled {
         let mut batch = match &self.content {
             Content::File(bytes) => {
                 dossier_ingest::read(self.name, bytes, &options).map_err(|e| e.to_string())?
-            }
-            Content::OfacSet(files) => {
-                let mut plain = Vec::new();
-                for (name, bytes) in files.iter() {
-                    plain.push((
-                        *name,
-                        dossier_ingest::gunzip(name, bytes)
-                            .map_err(|e| e.to_string())?
-                            .into_owned(),
-                    ));
-                }
-                let set: Vec<SetFile<'_>> = plain
-                    .iter()
-                    .map(|(n, b)| SetFile { name: n, bytes: b })
-                    .collect();
-                dossier_ingest::read_ofac_set(&set, &options).map_err(|e| e.to_string())?
             }
         };
         if batch.source.published.is_none() {
@@ -116,25 +96,17 @@ pub const BUNDLED: &[Bundled] = &[
         published: None,
     },
     Bundled {
-        name: "data/sanctions/ofac-sdn-2021-07",
-        content: Content::OfacSet(&[
-            (
-                "sdn.csv",
-                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/sdn.csv.gz"),
-            ),
-            (
-                "add.csv",
-                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/add.csv.gz"),
-            ),
-            (
-                "alt.csv",
-                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/alt.csv.gz"),
-            ),
-            (
-                "sdn_comments.csv",
-                include_bytes!("../../../data/sanctions/ofac-sdn-2021-07/sdn_comments.csv.gz"),
-            ),
-        ]),
-        published: Some("2021-07"),
+        name: "data/sanctions/ofac-sdn-2024-05-07/sdn.xml.gz",
+        content: Content::File(include_bytes!(
+            "../../../data/sanctions/ofac-sdn-2024-05-07/sdn.xml.gz"
+        )),
+        published: None,
+    },
+    Bundled {
+        name: "data/sanctions/ofac-consolidated-2024-05-06/consolidated.xml.gz",
+        content: Content::File(include_bytes!(
+            "../../../data/sanctions/ofac-consolidated-2024-05-06/consolidated.xml.gz"
+        )),
+        published: None,
     },
 ];

@@ -1,6 +1,7 @@
 //! Screening speed and scale. Prints a table (no criterion: percentiles matter here):
 //!
-//! 1. All bundled data (OFAC SDN 2021-07 set, UN 2026-02-27, MITRE ATT&CK, MISP galaxies)
+//! 1. All bundled data (OFAC SDN 2024-05-07 and consolidated 2024-05-06, UN 2026-02-27,
+//!    MITRE ATT&CK, MISP galaxies)
 //!    imported into a store, the screening index built from the store's records; then
 //!    every record name as a query, and the same names misspelt and reordered: p50/p99
 //!    latency on one core and queries per second.
@@ -13,7 +14,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dossier_ingest::{gunzip, read, read_ofac_set, ReadOptions, SetFile};
+use dossier_ingest::{read, ReadOptions};
 use dossier_screen::{Index, Kind, Query, Record, RecordName};
 use dossier_store::{ReadFilter, Store};
 
@@ -28,6 +29,8 @@ fn bundled_store() -> Store {
         "misp-galaxy/microsoft-activity-group.json.gz",
         "misp-galaxy/threat-actor.json.gz",
         "sanctions/un-consolidated-2026-02-27.xml.gz",
+        "sanctions/ofac-sdn-2024-05-07/sdn.xml.gz",
+        "sanctions/ofac-consolidated-2024-05-06/consolidated.xml.gz",
     ] {
         let bytes = std::fs::read(data.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let batch = read(rel, &bytes, &options).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -35,24 +38,6 @@ fn bundled_store() -> Store {
             .import(&batch, "2026-01-01T00:00:00Z")
             .unwrap_or_else(|e| panic!("{rel}: {e}"));
     }
-    let dir = data.join("sanctions/ofac-sdn-2021-07");
-    let mut files = Vec::new();
-    for name in ["sdn.csv", "add.csv", "alt.csv"] {
-        let gz =
-            std::fs::read(dir.join(format!("{name}.gz"))).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let plain = gunzip(name, &gz)
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-            .into_owned();
-        files.push((name, plain));
-    }
-    let set: Vec<SetFile<'_>> = files
-        .iter()
-        .map(|(n, b)| SetFile { name: n, bytes: b })
-        .collect();
-    let batch = read_ofac_set(&set, &options).unwrap_or_else(|e| panic!("ofac: {e}"));
-    store
-        .import(&batch, "2026-01-01T00:00:00Z")
-        .unwrap_or_else(|e| panic!("ofac: {e}"));
     store
 }
 
