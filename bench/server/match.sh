@@ -90,7 +90,7 @@ EOF
 curl -sf -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/match/default" \
   -d '{"queries":{"q":{"schema":"Person","properties":{"name":["warm up"]}}}}' >/dev/null
 cpu_before=$(awk '{print $14+$15}' "/proc/$pid/stat")
-wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$work/match.lua" "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+wrk -t"$(( conns < 2 ? conns : 2 ))" -c"$conns" -d"${seconds}s" --latency -s "$work/match.lua" "http://127.0.0.1:$port" | tee "$work/wrk.txt"
 cpu_after=$(awk '{print $14+$15}' "/proc/$pid/stat")
 ticks=$(getconf CLK_TCK)
 python3 - "$work/wrk.txt" "$cpu_before" "$cpu_after" "$ticks" "$conns" <<'EOF'

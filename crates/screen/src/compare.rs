@@ -123,12 +123,38 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// A name with its readings prepared, and its tokens when they are needed.
+/// A name's words run together, for comparing it with a name written without spaces.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    /// How many words (tokens) the name has.
+    words: usize,
+    /// The words' Latin forms, one after the other.
+    text: String,
+}
+
+impl Joined {
+    pub fn of(name: &Name) -> Joined {
+        let tokens = crate::token::tokenize(&name.raw);
+        Joined {
+            words: tokens.len(),
+            text: tokens.iter().map(|t| t.text.as_str()).collect(),
+        }
+    }
+
+    /// One word of at least six letters.
+    fn single(&self) -> bool {
+        self.words == 1 && self.text.len() >= 6
+    }
+}
+
+/// A name with its readings prepared, and its words run together when they are needed
+/// (an index keeps them with each of its names: `PreparedName::with_joined`).
 #[derive(Debug)]
 pub struct PreparedName<'a> {
     name: &'a Name,
     variants: Vec<Prepared<'a>>,
-    tokens: std::cell::OnceCell<Vec<crate::token::Token>>,
+    given: Option<&'a Joined>,
+    joined: std::cell::OnceCell<Joined>,
 }
 
 impl<'a> PreparedName<'a> {
@@ -136,13 +162,24 @@ impl<'a> PreparedName<'a> {
         PreparedName {
             name,
             variants: name.variants.iter().map(Prepared::new).collect(),
-            tokens: std::cell::OnceCell::new(),
+            given: None,
+            joined: std::cell::OnceCell::new(),
         }
     }
 
-    fn tokens(&self) -> &[crate::token::Token] {
-        self.tokens
-            .get_or_init(|| crate::token::tokenize(&self.name.raw))
+    /// A name whose words run together are already known.
+    pub fn with_joined(name: &'a Name, joined: &'a Joined) -> PreparedName<'a> {
+        PreparedName {
+            given: Some(joined),
+            ..PreparedName::new(name)
+        }
+    }
+
+    fn joined(&self) -> &Joined {
+        match self.given {
+            Some(j) => j,
+            None => self.joined.get_or_init(|| Joined::of(self.name)),
+        }
     }
 }
 
@@ -376,13 +413,11 @@ pub fn compare_prepared_names(
 /// several words, the two are compared letter for letter, spaces aside.
 fn written_together(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<NameMatch> {
     let (a, b) = (pa.name, pb.name);
-    let (ta, tb) = (pa.tokens(), pb.tokens());
-    let single = |t: &[crate::token::Token]| t.len() == 1 && t[0].text.len() >= 6;
-    if !(single(ta) && tb.len() > 1 || single(tb) && ta.len() > 1) {
+    let (ja, jb) = (pa.joined(), pb.joined());
+    if !(ja.single() && jb.words > 1 || jb.single() && ja.words > 1) {
         return None;
     }
-    let compact = |t: &[crate::token::Token]| t.iter().map(|t| t.text.as_str()).collect::<String>();
-    let (ca, cb) = (compact(ta), compact(tb));
+    let (ca, cb) = (ja.text.clone(), jb.text.clone());
     let sim = crate::similarity::latin_similarity(&ca, &cb, false);
     let score = round(evidence(sim));
     if score == 0.0 {

@@ -6,7 +6,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::compare::{compare_prepared_names, round, Feature, NameMatch, PreparedName};
+use crate::compare::{compare_prepared_names, round, Feature, Joined, NameMatch, PreparedName};
 use crate::name::{Name, Role, Variant};
 use crate::similarity::{consonant_key, phonetic_key};
 use crate::translit::Script;
@@ -95,6 +95,8 @@ pub struct Hit {
 struct Entry {
     record: u32,
     name: Name,
+    /// The name's words run together, kept rather than cut again for every query.
+    joined: Joined,
     weak: bool,
 }
 
@@ -225,6 +227,7 @@ impl Index {
                 }
                 entries.push(Entry {
                     record: r as u32,
+                    joined: Joined::of(&name),
                     name,
                     weak: n.weak,
                 });
@@ -341,7 +344,11 @@ impl Index {
             } else {
                 query.kind
             };
-            let m = compare_prepared_names(&query_name, &PreparedName::new(&entry.name), kind);
+            let m = compare_prepared_names(
+                &query_name,
+                &PreparedName::with_joined(&entry.name, &entry.joined),
+                kind,
+            );
             let slot = best.entry(entry.record);
             match slot {
                 std::collections::hash_map::Entry::Occupied(mut o) => {

@@ -133,13 +133,21 @@ fn indel(c: u8, loose: bool, at_end: bool) -> f64 {
 /// Weighted edit distance between two phonetic strings; stops early (returning a value
 /// above `limit`) once every path costs more than `limit`.
 fn distance(a: &[u8], b: &[u8], loose: bool, limit: f64) -> f64 {
-    let mut prev: Vec<f64> = Vec::with_capacity(b.len() + 1);
-    prev.push(0.0);
+    // Two rows of the alignment; on the stack for words of ordinary length.
+    const ON_STACK: usize = 48;
+    let mut stack = [0.0f64; 2 * ON_STACK];
+    let mut heap = Vec::new();
+    let rows: &mut [f64] = if b.len() < ON_STACK {
+        &mut stack[..2 * (b.len() + 1)]
+    } else {
+        heap.resize(2 * (b.len() + 1), 0.0);
+        &mut heap
+    };
+    let (mut prev, mut cur) = rows.split_at_mut(b.len() + 1);
+    prev[0] = 0.0;
     for (j, &c) in b.iter().enumerate() {
-        let v = prev[j] + indel(c, loose, j + 1 == b.len());
-        prev.push(v);
+        prev[j + 1] = prev[j] + indel(c, loose, j + 1 == b.len());
     }
-    let mut cur = vec![0.0; b.len() + 1];
     for (i, &ca) in a.iter().enumerate() {
         let a_end = i + 1 == a.len();
         cur[0] = prev[0] + indel(ca, loose, a_end);

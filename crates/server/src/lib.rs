@@ -85,6 +85,7 @@ pub fn load_bundled_if_empty(store: &mut Store) -> anyhow::Result<usize> {
 /// The whole application, for a listener (and for tests).
 pub fn app(config: &Config) -> Router {
     let state = Arc::new(AppState::new(config.db.clone(), config.max_upload));
+    state.start_checkpoints();
     let router = Router::new()
         .merge(rest::routes(config.max_upload))
         .merge(matching::routes())

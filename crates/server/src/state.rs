@@ -87,6 +87,10 @@ pub struct AppState {
     building: Mutex<()>,
     /// Largest request body for uploads.
     pub max_upload: usize,
+    /// One permit per core: requests' work (screening, mostly) runs a core's worth at a
+    /// time, first come first served, instead of all at once sharing the cores, which
+    /// stretches every request by the number waiting.
+    workers: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for AppState {
@@ -103,6 +107,9 @@ impl AppState {
             indexes: Mutex::new(HashMap::new()),
             building: Mutex::new(()),
             max_upload,
+            workers: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get) + 1,
+            ),
         }
     }
 
@@ -115,7 +122,41 @@ impl AppState {
         {
             return Ok(s);
         }
-        Store::open(&self.db).map_err(ApiError::internal)
+        let store = Store::open(&self.db).map_err(ApiError::internal)?;
+        store
+            .leave_checkpoints_to_caller()
+            .map_err(ApiError::internal)?;
+        Ok(store)
+    }
+
+    /// Starts moving the write-ahead log into the database file once a second, off the
+    /// requests' path: a request (an audit line is written for every screening) then
+    /// never waits for a checkpoint's copy and sync. Ends when the state is dropped. Needs
+    /// a tokio runtime; without one, nothing is started and SQLite's own checkpoints
+    /// (by connections not of this pool) are all there is.
+    pub fn start_checkpoints(self: &Arc<Self>) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let state = Arc::downgrade(self);
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let Some(state) = state.upgrade() else {
+                    break;
+                };
+                // A failure is logged (ApiError::internal) and tried again next time.
+                let _ = tokio::task::spawn_blocking(move || {
+                    let store = state.take()?;
+                    let result = store.checkpoint().map(drop).map_err(ApiError::internal);
+                    state.give_back(store);
+                    result
+                })
+                .await;
+            }
+        });
     }
 
     fn give_back(&self, store: Store) {
@@ -137,6 +178,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store, &Caller) -> Result<T, ApiError> + Send + 'static,
     {
+        let _permit = self.workers.acquire().await.map_err(ApiError::internal)?;
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let mut store = state.take()?;
@@ -155,6 +197,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     {
+        let _permit = self.workers.acquire().await.map_err(ApiError::internal)?;
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let mut store = state.take()?;

@@ -86,6 +86,22 @@ pub struct Store {
     conn: Connection,
 }
 
+/// Waits for another connection's write lock: in short naps first (the server's writes,
+/// an audit line or a decision, hold it for well under a millisecond, and SQLite's own
+/// waits start at a millisecond and grow), then in longer ones behind an import, for
+/// about ten seconds in all.
+fn wait_for_lock(attempt: i32) -> bool {
+    const SHORT: i32 = 2_000; // 2,000 naps of 100 µs: 0.2 s
+    const LONG: i32 = 1_960; // then naps of 5 ms: 9.8 s
+    let nap = if attempt < SHORT {
+        std::time::Duration::from_micros(100)
+    } else {
+        std::time::Duration::from_millis(5)
+    };
+    std::thread::sleep(nap);
+    attempt < SHORT + LONG
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -101,7 +117,7 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_handler(Some(wait_for_lock))?;
         let mut store = Store { conn };
         schema::migrate(&mut store.conn, &path.display().to_string())?;
         Ok(store)
@@ -134,6 +150,25 @@ impl Store {
             Ok(n as u64)
         };
         Ok((count("source")?, count("entity")?, count("statement")?))
+    }
+
+    /// Leaves checkpoints (moving the write-ahead log into the database file, and
+    /// syncing it) to [`Store::checkpoint`], for a server that runs them off its requests'
+    /// path. Applies to this connection only.
+    pub fn leave_checkpoints_to_caller(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Moves what the write-ahead log holds into the database file as far as readers
+    /// allow, without waiting for readers or writers. Answers how many pages the log
+    /// holds and how many of them are now in the database file.
+    pub fn checkpoint(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })?)
     }
 
     /// The raw connection, for tests that need to reach under the API (triggers, counts).

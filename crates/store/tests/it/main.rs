@@ -553,3 +553,40 @@ fn unrelated_files_of_the_same_name_do_not_supersede_each_other() {
         );
     }
 }
+
+/// A server leaves checkpoints to a task of its own: writes stay in the write-ahead log
+/// (readable by every connection) until `checkpoint` moves them all into the file.
+#[test]
+fn checkpoints_left_to_the_caller_move_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    store
+        .leave_checkpoints_to_caller()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file_before = std::fs::metadata(dir.path().join("dossier.db")).map_or(0, |m| m.len());
+    store
+        .import(
+            &batch("stix/attack-subset.jsonl", &ReadOptions::default()),
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let other = open(&dir);
+    let count = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("SELECT count(*) FROM statement", [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let written = count(&store);
+    assert!(written > 0);
+    assert_eq!(count(&other), written);
+    let (log, moved) = store.checkpoint().unwrap_or_else(|e| panic!("{e}"));
+    assert!(log > 0, "the import's pages were in the log");
+    assert_eq!(
+        moved, log,
+        "a passive checkpoint with no reader moves every page"
+    );
+    let file_after = std::fs::metadata(dir.path().join("dossier.db")).map_or(0, |m| m.len());
+    assert!(file_after > file_before);
+    drop((store, other));
+    assert_eq!(count(&open(&dir)), written);
+}
