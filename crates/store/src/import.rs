@@ -332,7 +332,11 @@ impl Store {
         let mut hidden = std::collections::HashSet::new();
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT source FROM statement WHERE marking > ?1")?;
+            // The partial index of marked statements, which `marking > 0` allows.
+            .prepare_cached(
+                "SELECT DISTINCT source FROM statement INDEXED BY statement_marked \
+                 WHERE marking > 0 AND marking > ?1",
+            )?;
         let mut rows = stmt.query([clearance.rank()])?;
         while let Some(row) = rows.next()? {
             hidden.insert(row.get::<_, i64>(0)?);
