@@ -252,14 +252,14 @@ impl AppState {
 
 /// Changes whenever a source or statement is added or removed.
 fn change_key(store: &Store) -> Result<(i64, i64), ApiError> {
+    // Asked by every screening request: prepared once per connection.
     store
         .connection()
-        .query_row(
+        .prepare_cached(
             "SELECT (SELECT coalesce(max(num), 0) + count(*) * 1000000007 FROM source), \
                     (SELECT coalesce(max(rowid), 0) FROM statement)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
         )
+        .and_then(|mut q| q.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
         .map_err(ApiError::internal)
 }
 
