@@ -357,6 +357,21 @@ impl List {
         }
     }
 
+    /// The list an XML file holds, by its name: OFAC publishes both lists in one XML
+    /// layout, so only the name (`SDN.XML`, `CONSOLIDATED.XML`) tells them apart, and a
+    /// file that says neither is not guessed at (taken for the SDN list, a consolidated
+    /// list would hide it as its newest version).
+    pub(crate) fn of_xml_file(name: &str) -> Option<List> {
+        let name = base_name(name).to_ascii_lowercase();
+        if name.starts_with("cons") {
+            Some(List::Consolidated)
+        } else if name.starts_with("sdn") {
+            Some(List::Sdn)
+        } else {
+            None
+        }
+    }
+
     /// The scheme of the list's own record ids ("us-ofac-sdn 47818").
     fn scheme(self) -> &'static str {
         match self {

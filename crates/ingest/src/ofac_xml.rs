@@ -342,7 +342,15 @@ pub(crate) fn read_ofac_xml(
         });
     }
     let lines = Lines::new(text);
-    let list = List::of_file(file);
+    let Some(list) = List::of_xml_file(file) else {
+        return Err(ReadError::Format {
+            file: file.to_owned(),
+            message: "OFAC's SDN and consolidated lists share this XML layout and the file's \
+                      name says neither: name it sdn….xml or cons….xml (as OFAC does: SDN.XML, \
+                      CONSOLIDATED.XML)"
+                .to_owned(),
+        });
+    };
     let mut source = list.source(ContentHash::of(raw), options);
     source.file_name = Some(base_name(file).to_owned());
     let mut report = Report::default();

@@ -68,9 +68,6 @@ struct StixObject {
     x_mitre_domains: Option<Vec<String>>,
     x_mitre_version: Option<String>,
     primary_motivation: Option<String>,
-    // Only whether they are there: a 2.0 object brought to 2.1 gets them when not.
-    is_family: Option<serde::de::IgnoredAny>,
-    pattern_type: Option<serde::de::IgnoredAny>,
 }
 
 /// One record as found in the file, with where it was and its text.
@@ -353,17 +350,24 @@ fn object_text(r: &Record<'_>, ctx: &Ctx<'_>) -> StixObjectText {
     }
 }
 
-/// A STIX 2.0 object's text brought to 2.1 without decoding it again: the members 2.1
-/// requires are written in front of the object's own (2.0 has no `spec_version`, so
-/// none is repeated).
+/// The members STIX 2.1 requires and 2.0 lacks.
+const ADDED_IN_21: [&str; 3] = ["\"spec_version\"", "\"is_family\"", "\"pattern_type\""];
+
+/// A STIX 2.0 object's text brought to 2.1. When the text names none of the members 2.1
+/// adds (ATT&CK's objects), they are written in front of the object's own without
+/// decoding it again; otherwise (one present, even as null) the object is decoded and
+/// the members set where missing.
 fn upgrade_to_21(raw: &str, obj: &StixObject) -> Option<String> {
+    if ADDED_IN_21.iter().any(|member| raw.contains(member)) {
+        return upgrade_decoded(raw);
+    }
     let body = raw.trim_start().strip_prefix('{')?;
     let mut out = String::with_capacity(raw.len() + 48);
     out.push_str("{\"spec_version\":\"2.1\"");
     match obj.ty.as_str() {
         // 2.1 asks whether a malware object is a family; 2.0 objects always were.
-        "malware" if obj.is_family.is_none() => out.push_str(",\"is_family\":true"),
-        "indicator" if obj.pattern_type.is_none() => out.push_str(",\"pattern_type\":\"stix\""),
+        "malware" => out.push_str(",\"is_family\":true"),
+        "indicator" => out.push_str(",\"pattern_type\":\"stix\""),
         _ => {}
     }
     if !body.trim_start().starts_with('}') {
@@ -371,6 +375,24 @@ fn upgrade_to_21(raw: &str, obj: &StixObject) -> Option<String> {
     }
     out.push_str(body);
     Some(out)
+}
+
+fn upgrade_decoded(raw: &str) -> Option<String> {
+    let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw).ok()?;
+    v.insert("spec_version".into(), "2.1".into());
+    let absent = |v: &serde_json::Map<String, serde_json::Value>, k: &str| {
+        v.get(k).is_none_or(|x| x.is_null())
+    };
+    match v.get("type").and_then(|t| t.as_str()) {
+        Some("malware") if absent(&v, "is_family") => {
+            v.insert("is_family".into(), true.into());
+        }
+        Some("indicator") if absent(&v, "pattern_type") => {
+            v.insert("pattern_type".into(), "stix".into());
+        }
+        _ => {}
+    }
+    serde_json::to_string(&v).ok()
 }
 
 struct Meta {
@@ -758,6 +780,9 @@ mod tests {
             json!({"type": "tool", "id": "tool--00000000-0000-4000-8000-000000000004",
                    "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z",
                    "name": "Gamma"}),
+            json!({"type": "malware", "id": "malware--00000000-0000-4000-8000-000000000005",
+                   "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z",
+                   "name": "Delta", "spec_version": null, "is_family": null}),
         ];
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
         let batch = match read("objects.jsonl", text.as_bytes(), &ReadOptions::default()) {
@@ -770,8 +795,12 @@ mod tests {
             json!({"spec_version": "2.1"}),
             json!({"spec_version": "2.1", "pattern_type": "stix"}),
             json!({"spec_version": "2.1"}),
+            json!({"spec_version": "2.1", "is_family": true}),
         ];
         for ((original, served), added) in lines.iter().zip(&batch.stix).zip(added) {
+            for member in super::ADDED_IN_21 {
+                assert!(served.json.matches(member).count() <= 1, "{}", served.json);
+            }
             let served: Value = match serde_json::from_str(&served.json) {
                 Ok(v) => v,
                 Err(e) => panic!("{e}: {}", served.json),

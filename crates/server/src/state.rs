@@ -87,10 +87,6 @@ pub struct AppState {
     building: Mutex<()>,
     /// Largest request body for uploads.
     pub max_upload: usize,
-    /// One permit per core: requests' work (screening, mostly) runs a core's worth at a
-    /// time, first come first served, instead of all at once sharing the cores, which
-    /// stretches every request by the number waiting.
-    workers: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for AppState {
@@ -107,9 +103,6 @@ impl AppState {
             indexes: Mutex::new(HashMap::new()),
             building: Mutex::new(()),
             max_upload,
-            workers: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get) + 1,
-            ),
         }
     }
 
@@ -178,7 +171,6 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store, &Caller) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self.workers.acquire().await.map_err(ApiError::internal)?;
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let mut store = state.take()?;
@@ -197,7 +189,6 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self.workers.acquire().await.map_err(ApiError::internal)?;
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let mut store = state.take()?;

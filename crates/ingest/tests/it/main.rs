@@ -264,7 +264,7 @@ mod damaged {
 
         #[test]
         fn truncated_anywhere(case in 0usize..4, cut in 0.0f64..1.0) {
-            let rel = ["stix/zirconium-bundle.json", "stix/attack-subset.jsonl", "misp/threat-actor-subset.json", "ofac-xml/excerpt.xml"][case];
+            let rel = ["stix/zirconium-bundle.json", "stix/attack-subset.jsonl", "misp/threat-actor-subset.json", "ofac-xml/sdn-excerpt.xml"][case];
             let bytes = sample(rel);
             let end = (bytes.len() as f64 * cut) as usize;
             check_any(rel, &bytes[..end]);
@@ -272,7 +272,7 @@ mod damaged {
 
         #[test]
         fn bytes_overwritten(case in 0usize..4, edits in proptest::collection::vec((0.0f64..1.0, any::<u8>()), 1..8)) {
-            let rel = ["stix/oasis-threat-actor-2.1.json", "stix/attack-subset.jsonl", "misp/country-subset.json", "ofac-xml/excerpt.xml"][case];
+            let rel = ["stix/oasis-threat-actor-2.1.json", "stix/attack-subset.jsonl", "misp/country-subset.json", "ofac-xml/sdn-excerpt.xml"][case];
             let mut bytes = sample(rel);
             for (at, b) in edits {
                 let i = ((bytes.len() - 1) as f64 * at) as usize;
@@ -638,7 +638,7 @@ mod ofac_xml {
     use dossier_model::{EntityId, Object, Statement, Value};
 
     fn text() -> String {
-        std::fs::read_to_string(data("ofac-xml/excerpt.xml")).unwrap_or_default()
+        std::fs::read_to_string(data("ofac-xml/sdn-excerpt.xml")).unwrap_or_default()
     }
 
     fn shown(s: &Statement) -> String {
@@ -682,7 +682,7 @@ mod ofac_xml {
 
     #[test]
     fn golden_sdn_excerpt() {
-        let b = check_golden("ofac-xml/excerpt.xml");
+        let b = check_golden("ofac-xml/sdn-excerpt.xml");
         let r = &b.report;
         assert_eq!((r.received, r.accepted, r.rejected), (14, 14, 0));
         assert!(
@@ -744,7 +744,7 @@ mod ofac_xml {
         // The CSV rows of the three CYBER2 designations as OFAC published them on
         // 2024-03-25, and the same records in the XML of 2024-05-07.
         let csv = ofac::read_set(&ofac::set("ofac/apt31")).unwrap_or_else(|e| panic!("{e}"));
-        let xml = read_case("ofac-xml/excerpt.xml");
+        let xml = read_case("ofac-xml/sdn-excerpt.xml");
         assert_eq!(csv.source.dataset, xml.source.dataset);
         assert_eq!(csv.source.kind, xml.source.kind);
         for name in [
@@ -791,7 +791,7 @@ mod ofac_xml {
 
     #[test]
     fn gzip_and_a_byte_order_mark_read_the_same() {
-        let plain = read_case("ofac-xml/excerpt.xml");
+        let plain = read_case("ofac-xml/sdn-excerpt.xml");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut gz, format!("\u{feff}{}", text()).as_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -800,6 +800,37 @@ mod ofac_xml {
             read("sdn.xml.gz", &bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let strip = |b: &Batch| b.statements.iter().map(shown).collect::<Vec<_>>();
         assert_eq!(strip(&b), strip(&plain));
+    }
+
+    #[test]
+    fn a_file_named_for_neither_list_is_refused() {
+        let text = text();
+        let msg = err("upload", text.as_bytes());
+        assert!(
+            msg.starts_with("upload: OFAC's SDN and consolidated lists share"),
+            "{msg}"
+        );
+        let msg = err("2024-05-07.xml", text.as_bytes());
+        assert!(msg.contains("name it sdn….xml or cons….xml"), "{msg}");
+        for name in ["SDN.XML", "sdn-2024-05-07.xml.gz", "CONSOLIDATED.XML"] {
+            let bytes = if name.ends_with(".gz") {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                std::io::Write::write_all(&mut gz, text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                gz.finish().unwrap_or_else(|e| panic!("{e}"))
+            } else {
+                text.clone().into_bytes()
+            };
+            let b = read(name, &bytes, &ReadOptions::default())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let consolidated = name.starts_with("CONS");
+            assert_eq!(
+                b.source.dataset.contains("consolidated"),
+                consolidated,
+                "{name}: {}",
+                b.source.dataset
+            );
+        }
     }
 
     #[test]
