@@ -417,8 +417,7 @@ fn written_together(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<Name
     if !(ja.single() && jb.words > 1 || jb.single() && ja.words > 1) {
         return None;
     }
-    let (ca, cb) = (ja.text.clone(), jb.text.clone());
-    let sim = crate::similarity::latin_similarity(&ca, &cb, false);
+    let sim = crate::similarity::latin_similarity(&ja.text, &jb.text, false);
     let score = round(evidence(sim));
     if score == 0.0 {
         return None;
@@ -428,8 +427,8 @@ fn written_together(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<Name
         query_name: a.raw.to_string(),
         candidate_name: b.raw.to_string(),
         pairs: vec![WordPair {
-            query: ca,
-            candidate: cb,
+            query: ja.text.clone(),
+            candidate: jb.text.clone(),
             similarity: round(sim),
         }],
         features: vec![Feature {
