@@ -183,8 +183,10 @@ impl<'a> PreparedName<'a> {
     }
 }
 
-/// Compares two readings of names.
-fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMatch {
+/// Compares two readings of names. Without `explain`, only the score is worked out (the
+/// match's texts, pairs and features are left empty): a query meets many candidates and
+/// most readings lose.
+fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind, explain: bool) -> NameMatch {
     let (a, b) = (pa.variant, pb.variant);
     let lex = Lexicon::bundled();
     let mut features = Vec::new();
@@ -233,6 +235,9 @@ fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMat
         {
             distinctive_matched = true;
         }
+        if !explain {
+            continue;
+        }
         pairs.push(WordPair {
             query: words_text(wa, x),
             candidate: words_text(wb, y),
@@ -267,34 +272,41 @@ fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMat
     } else {
         0.0
     };
-    features.push(Feature {
-        name: "name",
-        value: round(score),
-        detail: format!("{} of {} word weight matched", round(matched), round(total)),
-    });
+    if explain {
+        features.push(Feature {
+            name: "name",
+            value: round(score),
+            detail: format!("{} of {} word weight matched", round(matched), round(total)),
+        });
+    }
     let has_distinctive = |w: &[Word]| w.iter().any(|w| w.role == Role::Distinctive);
     if !distinctive_matched && has_distinctive(wa) && has_distinctive(wb) && score > 0.5 {
         score = 0.5;
-        features.push(Feature {
-            name: "only_generic_words",
-            value: 0.5,
-            detail: "only generic words in common".into(),
-        });
+        if explain {
+            features.push(Feature {
+                name: "only_generic_words",
+                value: 0.5,
+                detail: "only generic words in common".into(),
+            });
+        }
     }
-    let mut factor = |name: &'static str, f: f64, detail: String, score: &mut f64| {
+    // The detail is written only when explaining.
+    let mut factor = |name: &'static str, f: f64, detail: &dyn Fn() -> String, score: &mut f64| {
         *score *= f;
-        features.push(Feature {
-            name,
-            value: f,
-            detail,
-        });
+        if explain {
+            features.push(Feature {
+                name,
+                value: f,
+                detail: detail(),
+            });
+        }
     };
     if !a.numbers.is_empty() && !b.numbers.is_empty() {
         if a.numbers != b.numbers {
             factor(
                 "numbers_differ",
                 0.5,
-                format!("{:?} vs {:?}", a.numbers, b.numbers),
+                &|| format!("{:?} vs {:?}", a.numbers, b.numbers),
                 &mut score,
             );
         }
@@ -302,7 +314,7 @@ fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMat
         factor(
             "number_on_one_side",
             0.75,
-            format!("{:?} vs {:?}", a.numbers, b.numbers),
+            &|| format!("{:?} vs {:?}", a.numbers, b.numbers),
             &mut score,
         );
     }
@@ -323,7 +335,7 @@ fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMat
             factor(
                 "legal_form_conflict",
                 0.7,
-                format!("{} vs {}", names(&a.legal), names(&b.legal)),
+                &|| format!("{} vs {}", names(&a.legal), names(&b.legal)),
                 &mut score,
             );
         }
@@ -335,9 +347,18 @@ fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind) -> NameMat
         factor(
             "vessel_vs_company",
             0.7,
-            "a vessel on one side, a company on the other".into(),
+            &|| "a vessel on one side, a company on the other".into(),
             &mut score,
         );
+    }
+    if !explain {
+        return NameMatch {
+            score: round(score),
+            query_name: String::new(),
+            candidate_name: String::new(),
+            pairs,
+            features,
+        };
     }
     if a.former || b.former {
         features.push(Feature {
@@ -373,40 +394,103 @@ pub fn compare_names(a: &Name, b: &Name, kind: Kind) -> NameMatch {
     compare_prepared_names(&PreparedName::new(a), &PreparedName::new(b), kind)
 }
 
+/// How two names were found alike, without the explanation: the score, and which readings
+/// (or the words run together) gave it. [`explain`] writes the explanation out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    how: How,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum How {
+    /// No pair of readings could be compared (both former names).
+    Nothing,
+    Readings(usize, usize),
+    WrittenTogether,
+}
+
 /// [`compare_names`] on names prepared once (a query against many candidates).
 pub fn compare_prepared_names(
     pa: &PreparedName<'_>,
     pb: &PreparedName<'_>,
     kind: Kind,
 ) -> NameMatch {
-    let (a, b) = (pa.name, pb.name);
-    let mut best: Option<NameMatch> = None;
-    for va in &pa.variants {
-        for vb in &pb.variants {
+    explain(pa, pb, kind, score_prepared_names(pa, pb, kind))
+}
+
+/// The score of [`compare_prepared_names`], worked out without writing any text.
+pub fn score_prepared_names(pa: &PreparedName<'_>, pb: &PreparedName<'_>, kind: Kind) -> Scored {
+    let mut best = Scored {
+        score: 0.0,
+        how: How::Nothing,
+    };
+    for (i, va) in pa.variants.iter().enumerate() {
+        for (j, vb) in pb.variants.iter().enumerate() {
             if va.variant.former && vb.variant.former {
                 continue;
             }
-            let m = compare_prepared(va, vb, kind);
-            if best.as_ref().is_none_or(|b| m.score > b.score) {
-                best = Some(m);
+            let score = compare_prepared(va, vb, kind, false).score;
+            if best.how == How::Nothing || score > best.score {
+                best = Scored {
+                    score,
+                    how: How::Readings(i, j),
+                };
             }
         }
     }
-    let mut best = best.unwrap_or(NameMatch {
-        score: 0.0,
-        query_name: a.raw.to_string(),
-        candidate_name: b.raw.to_string(),
-        pairs: Vec::new(),
-        features: Vec::new(),
-    });
     if best.score < crate::THRESHOLD {
-        if let Some(m) = written_together(pa, pb) {
-            if m.score > best.score {
-                best = m;
+        if let Some(score) = written_together_score(pa, pb) {
+            if score > best.score {
+                best = Scored {
+                    score,
+                    how: How::WrittenTogether,
+                };
             }
         }
     }
     best
+}
+
+/// The match `scored` found, with its texts, word pairs and features.
+pub fn explain(
+    pa: &PreparedName<'_>,
+    pb: &PreparedName<'_>,
+    kind: Kind,
+    scored: Scored,
+) -> NameMatch {
+    match scored.how {
+        How::Readings(i, j) => compare_prepared(&pa.variants[i], &pb.variants[j], kind, true),
+        How::WrittenTogether => written_together(pa, pb).unwrap_or_else(|| nothing(pa, pb)),
+        How::Nothing => nothing(pa, pb),
+    }
+}
+
+fn nothing(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> NameMatch {
+    NameMatch {
+        score: 0.0,
+        query_name: pa.name.raw.to_string(),
+        candidate_name: pb.name.raw.to_string(),
+        pairs: Vec::new(),
+        features: Vec::new(),
+    }
+}
+
+/// Whether one name is a single run of letters and the other several words, and how alike
+/// their letters are then.
+fn written_together_similarity(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<f64> {
+    let (ja, jb) = (pa.joined(), pb.joined());
+    if !(ja.single() && jb.words > 1 || jb.single() && ja.words > 1) {
+        return None;
+    }
+    Some(crate::similarity::latin_similarity(
+        &ja.text, &jb.text, false,
+    ))
+}
+
+fn written_together_score(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<f64> {
+    let score = round(evidence(written_together_similarity(pa, pb)?));
+    (score > 0.0).then_some(score)
 }
 
 /// "EtsDiallo" and "Ets Diallo": when one name is a single run of letters and the other
@@ -414,10 +498,7 @@ pub fn compare_prepared_names(
 fn written_together(pa: &PreparedName<'_>, pb: &PreparedName<'_>) -> Option<NameMatch> {
     let (a, b) = (pa.name, pb.name);
     let (ja, jb) = (pa.joined(), pb.joined());
-    if !(ja.single() && jb.words > 1 || jb.single() && ja.words > 1) {
-        return None;
-    }
-    let sim = crate::similarity::latin_similarity(&ja.text, &jb.text, false);
+    let sim = written_together_similarity(pa, pb)?;
     let score = round(evidence(sim));
     if score == 0.0 {
         return None;

@@ -6,7 +6,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::compare::{compare_prepared_names, round, Feature, Joined, NameMatch, PreparedName};
+use crate::compare::{
+    explain, round, score_prepared_names, Feature, Joined, NameMatch, PreparedName, Scored,
+};
 use crate::name::{Name, Role, Variant};
 use crate::similarity::{consonant_key, phonetic_key};
 use crate::translit::Script;
@@ -79,7 +81,7 @@ impl Query {
 }
 
 /// A screening result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     pub id: String,
     pub caption: String,
@@ -314,18 +316,24 @@ impl Index {
     /// Screens one query: the records whose best name scores at or above the query's
     /// threshold, best first, at most `limit`.
     pub fn screen(&self, query: &Query) -> Vec<Hit> {
-        self.screen_all(query)
-            .into_iter()
-            .filter(|h| h.score >= query.threshold)
-            .take(query.limit)
-            .collect()
+        let mut hits = self.screen_above(query, query.threshold);
+        hits.truncate(query.limit);
+        hits
     }
 
     /// Like [`Index::screen`] but keeps candidates under the threshold (for ranking).
     pub fn screen_all(&self, query: &Query) -> Vec<Hit> {
+        self.screen_above(query, f64::NEG_INFINITY)
+    }
+
+    /// Every candidate scoring at least `floor`, best first, whatever the query's
+    /// threshold and limit. Only these are explained.
+    pub fn screen_above(&self, query: &Query, floor: f64) -> Vec<Hit> {
         let qname = Name::parse(&query.name, query.kind);
         let query_name = PreparedName::new(&qname);
-        let mut best: FxHashMap<u32, (NameMatch, bool)> = FxHashMap::default();
+        // Per record: the best of its names (score, weak, entry), scored without writing
+        // explanations; the winning name of each record is explained afterwards.
+        let mut best: FxHashMap<u32, (Scored, bool, u32)> = FxHashMap::default();
         let mut candidates = self.candidates(&qname, 60.max(query.limit * 4));
         // Records carrying a queried identifier are candidates whatever their names.
         for (_, value) in &query.identifiers {
@@ -333,136 +341,61 @@ impl Index {
                 candidates.extend(list.iter().copied());
             }
         }
+        best.reserve(candidates.len());
         for e in candidates {
             let entry = &self.entries[e as usize];
             let record = &self.records[entry.record as usize];
             if !query.kind.admits(record.kind) {
                 continue;
             }
-            let kind = if query.kind == Kind::Any {
-                record.kind
-            } else {
-                query.kind
-            };
-            let m = compare_prepared_names(
+            let m = score_prepared_names(
                 &query_name,
                 &PreparedName::with_joined(&entry.name, &entry.joined),
-                kind,
+                compared_as(query.kind, record.kind),
             );
-            let slot = best.entry(entry.record);
-            match slot {
+            match best.entry(entry.record) {
                 std::collections::hash_map::Entry::Occupied(mut o) => {
-                    let (cur, cur_weak) = o.get();
+                    let (cur, cur_weak, _) = o.get();
                     let better =
                         m.score > cur.score || (m.score == cur.score && *cur_weak && !entry.weak);
                     if better {
-                        o.insert((m, entry.weak));
+                        o.insert((m, entry.weak, e));
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert((m, entry.weak));
+                    v.insert((m, entry.weak, e));
                 }
             }
         }
         let mut hits: Vec<Hit> = best
             .into_iter()
-            .map(|(r, (m, weak))| self.qualify(query, &self.records[r as usize], m, weak))
+            .filter_map(|(r, (scored, weak, e))| {
+                let record = &self.records[r as usize];
+                let (score, features) = qualified(query, record, scored.score, weak);
+                if score < floor {
+                    return None;
+                }
+                let entry = &self.entries[e as usize];
+                let name = explain(
+                    &query_name,
+                    &PreparedName::with_joined(&entry.name, &entry.joined),
+                    compared_as(query.kind, record.kind),
+                    scored,
+                );
+                Some(Hit {
+                    id: record.id.clone(),
+                    caption: record.caption.clone(),
+                    kind: record.kind,
+                    score,
+                    matched: score >= query.threshold,
+                    name,
+                    features,
+                    listings: record.listings.clone(),
+                })
+            })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         hits
-    }
-
-    fn qualify(&self, query: &Query, record: &Record, m: NameMatch, weak: bool) -> Hit {
-        let mut score = m.score;
-        let mut features = Vec::new();
-        if weak {
-            score *= 0.9;
-            features.push(Feature {
-                name: "weak_alias",
-                value: 0.9,
-                detail: "matched a weak alias".into(),
-            });
-        }
-        if let Some(bd) = query
-            .birth_date
-            .as_deref()
-            .filter(|_| !record.birth_dates.is_empty())
-        {
-            let (delta, detail) = birth_date_feature(bd, &record.birth_dates);
-            score += delta;
-            features.push(Feature {
-                name: if delta >= 0.0 {
-                    "birth_date_match"
-                } else {
-                    "birth_date_mismatch"
-                },
-                value: delta,
-                detail,
-            });
-        }
-        if let Some(c) = query
-            .country
-            .as_deref()
-            .filter(|_| !record.countries.is_empty())
-        {
-            let c = c.to_ascii_uppercase();
-            if record
-                .countries
-                .iter()
-                .any(|rc| rc.eq_ignore_ascii_case(&c))
-            {
-                score += 0.03;
-                features.push(Feature {
-                    name: "country_match",
-                    value: 0.03,
-                    detail: c,
-                });
-            } else {
-                score -= 0.1;
-                features.push(Feature {
-                    name: "country_mismatch",
-                    value: -0.1,
-                    detail: format!("{c} vs {}", record.countries.join(",")),
-                });
-            }
-        }
-        for (scheme, value) in &query.identifiers {
-            let v = normalise_id(value);
-            if v.is_empty() {
-                continue;
-            }
-            let same = record.identifiers.iter().find(|(s, rv)| {
-                normalise_id(rv) == v && scheme.as_deref().is_none_or(|q| scheme_is(s, q))
-            });
-            if let Some((s, rv)) = same {
-                score = 1.0;
-                features.push(Feature {
-                    name: "identifier_match",
-                    value: 1.0,
-                    detail: format!("{s} {rv}"),
-                });
-            } else if let Some(q) = scheme {
-                if let Some((s, rv)) = record.identifiers.iter().find(|(s, _)| scheme_is(s, q)) {
-                    score -= 0.2;
-                    features.push(Feature {
-                        name: "identifier_mismatch",
-                        value: -0.2,
-                        detail: format!("{s} {rv} vs {value}"),
-                    });
-                }
-            }
-        }
-        let score = round(score.clamp(0.0, 1.0));
-        Hit {
-            id: record.id.clone(),
-            caption: record.caption.clone(),
-            kind: record.kind,
-            score,
-            matched: score >= query.threshold,
-            name: m,
-            features,
-            listings: record.listings.clone(),
-        }
     }
 }
 
@@ -502,5 +435,100 @@ fn birth_date_feature(query: &str, dates: &[String]) -> (f64, String) {
         (0.0, format!("{q} within a year of {}", dates.join(", ")))
     } else {
         (-0.15, format!("{q} vs {}", dates.join(", ")))
+    }
+}
+
+/// A record's score from its best name's: weak aliases, birth dates, countries and
+/// identifiers weigh in.
+fn qualified(query: &Query, record: &Record, name_score: f64, weak: bool) -> (f64, Vec<Feature>) {
+    let mut score = name_score;
+    let mut features = Vec::new();
+    if weak {
+        score *= 0.9;
+        features.push(Feature {
+            name: "weak_alias",
+            value: 0.9,
+            detail: "matched a weak alias".into(),
+        });
+    }
+    if let Some(bd) = query
+        .birth_date
+        .as_deref()
+        .filter(|_| !record.birth_dates.is_empty())
+    {
+        let (delta, detail) = birth_date_feature(bd, &record.birth_dates);
+        score += delta;
+        features.push(Feature {
+            name: if delta >= 0.0 {
+                "birth_date_match"
+            } else {
+                "birth_date_mismatch"
+            },
+            value: delta,
+            detail,
+        });
+    }
+    if let Some(c) = query
+        .country
+        .as_deref()
+        .filter(|_| !record.countries.is_empty())
+    {
+        let c = c.to_ascii_uppercase();
+        if record
+            .countries
+            .iter()
+            .any(|rc| rc.eq_ignore_ascii_case(&c))
+        {
+            score += 0.03;
+            features.push(Feature {
+                name: "country_match",
+                value: 0.03,
+                detail: c,
+            });
+        } else {
+            score -= 0.1;
+            features.push(Feature {
+                name: "country_mismatch",
+                value: -0.1,
+                detail: format!("{c} vs {}", record.countries.join(",")),
+            });
+        }
+    }
+    for (scheme, value) in &query.identifiers {
+        let v = normalise_id(value);
+        if v.is_empty() {
+            continue;
+        }
+        let same = record.identifiers.iter().find(|(s, rv)| {
+            normalise_id(rv) == v && scheme.as_deref().is_none_or(|q| scheme_is(s, q))
+        });
+        if let Some((s, rv)) = same {
+            score = 1.0;
+            features.push(Feature {
+                name: "identifier_match",
+                value: 1.0,
+                detail: format!("{s} {rv}"),
+            });
+        } else if let Some(q) = scheme {
+            if let Some((s, rv)) = record.identifiers.iter().find(|(s, _)| scheme_is(s, q)) {
+                score -= 0.2;
+                features.push(Feature {
+                    name: "identifier_mismatch",
+                    value: -0.2,
+                    detail: format!("{s} {rv} vs {value}"),
+                });
+            }
+        }
+    }
+    (round(score.clamp(0.0, 1.0)), features)
+}
+
+/// The kind two names are compared as: the query's, or the candidate's when the query
+/// gives none.
+fn compared_as(query: Kind, record: Kind) -> Kind {
+    if query == Kind::Any {
+        record
+    } else {
+        query
     }
 }

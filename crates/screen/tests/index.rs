@@ -143,3 +143,26 @@ fn look_alike_companies_and_other_people_stay_apart() {
     let hits = idx.screen(&Query::new("NI Gaoming"));
     assert!(hits.iter().all(|h| h.id != "r-1"), "{hits:#?}");
 }
+
+#[test]
+fn hits_above_a_floor_are_those_of_the_full_ranking() {
+    let idx = index();
+    for text in [
+        "Ni Gaobin",
+        "Wuhan XRZ",
+        "Ocean Glory",
+        "Gaobin",
+        "Nobody Known",
+    ] {
+        let all = idx.screen_all(&Query::new(text));
+        for floor in [0.0, 0.3, 0.5, 0.7, 0.9] {
+            let above = idx.screen_above(&Query::new(text), floor);
+            let expected: Vec<_> = all.iter().filter(|h| h.score >= floor).cloned().collect();
+            // The same hits, explained alike (explanations are written only for these).
+            assert_eq!(above, expected, "{text} above {floor}");
+        }
+    }
+    let best = idx.screen_all(&Query::new("NI Gaobin"));
+    assert!(best[0].name.features.iter().any(|f| f.name == "name"));
+    assert!(!best[0].name.pairs.is_empty());
+}

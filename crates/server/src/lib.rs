@@ -9,6 +9,7 @@ mod error;
 mod matching;
 mod openapi;
 pub mod reading;
+mod recorder;
 mod rest;
 mod screening;
 mod state;

@@ -437,7 +437,7 @@ async fn match_entities(
         .collect::<Result<Vec<_>, _>>()?;
     let st = Arc::clone(&state);
     state
-        .call(c, Role::Reader, move |store, caller| {
+        .read(c, Role::Reader, move |store, caller| {
             let screener = st.index(store, caller.clearance)?;
             let include: Vec<&String> = p.include_dataset.iter().collect();
             let scope = match include.as_slice() {
@@ -458,8 +458,15 @@ async fn match_entities(
                 limit: p.limit,
                 exclude: &p.exclude_entity_ids,
             };
-            let (audit, answers) =
-                screening::screen(store, &screener, caller, &settings, &asked, &now())?;
+            let (audit, answers) = screening::screen(
+                store,
+                &st.recorder,
+                &screener,
+                caller,
+                &settings,
+                &asked,
+                &now(),
+            )?;
             let mut responses = Map::new();
             for ((key, ex), answer) in req.queries.iter().zip(&answers) {
                 let results: Vec<Value> = answer

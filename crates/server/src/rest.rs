@@ -342,7 +342,7 @@ async fn screen(
     let req: ScreenRequest = parse_json(&body)?;
     let st = Arc::clone(&state);
     state
-        .call(c, Role::Reader, move |store, caller| {
+        .read(c, Role::Reader, move |store, caller| {
             let mut names: Vec<String> = req.name.iter().chain(&req.names).cloned().collect();
             names.retain(|n| !n.trim().is_empty());
             if names.is_empty() && req.identifiers.is_empty() {
@@ -393,8 +393,15 @@ async fn screen(
                 names,
                 query: q,
             }];
-            let (audit, answers) =
-                screening::screen(store, &screener, caller, &settings, &asked, &now())?;
+            let (audit, answers) = screening::screen(
+                store,
+                &st.recorder,
+                &screener,
+                caller,
+                &settings,
+                &asked,
+                &now(),
+            )?;
             let filter = ReadFilter {
                 clearance: caller.clearance,
                 as_of: None,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::recorder::{AuditLine, Recorder};
 use crate::state::Caller;
 
 /// An index with the list versions it was built from.
@@ -128,7 +129,8 @@ pub struct Settings<'a> {
 /// Screens every query, then records the request in the audit trail; returns the audit
 /// id and the answers in query order.
 pub fn screen(
-    store: &mut Store,
+    store: &Store,
+    recorder: &Recorder,
     screener: &Screener,
     caller: &Caller,
     settings: &Settings<'_>,
@@ -143,8 +145,8 @@ pub fn screen(
             let mut q = a.query.clone();
             q.name = name.clone();
             q.limit = settings.limit.saturating_mul(4).max(20);
-            for hit in screener.index.screen_all(&q) {
-                if hit.score < settings.cutoff || settings.exclude.contains(&hit.id) {
+            for hit in screener.index.screen_above(&q, settings.cutoff) {
+                if settings.exclude.contains(&hit.id) {
                     continue;
                 }
                 let in_dataset = match settings.dataset {
@@ -226,21 +228,19 @@ pub fn screen(
         })).collect::<Vec<_>>(),
     });
     let any_result = answers.iter().any(|a| !a.hits.is_empty());
-    let id = store
-        .audit_add(&NewAudit {
-            at: now,
-            actor: &caller.name,
-            action: "screen",
-            subject: (asked.len() == 1).then(|| answers[0].subject.as_str()),
-            // The results come from what the caller may see: the entry is as restricted.
-            marking: if any_result {
-                caller.clearance
-            } else {
-                dossier_model::Tlp::Clear
-            },
-            detail,
-        })
-        .map_err(ApiError::internal)?;
+    let id = recorder.record(AuditLine {
+        at: now.to_owned(),
+        actor: caller.name.clone(),
+        action: "screen",
+        subject: (asked.len() == 1).then(|| answers[0].subject.clone()),
+        // The results come from what the caller may see: the entry is as restricted.
+        marking: if any_result {
+            caller.clearance
+        } else {
+            dossier_model::Tlp::Clear
+        },
+        detail,
+    })?;
     Ok((id, answers))
 }
 

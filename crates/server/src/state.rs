@@ -10,6 +10,7 @@ use dossier_model::Tlp;
 use dossier_store::{token_hash, Role, Store, TokenInfo};
 
 use crate::error::ApiError;
+use crate::recorder::Recorder;
 use crate::screening::Screener;
 
 /// Who is calling, from their token.
@@ -87,6 +88,8 @@ pub struct AppState {
     building: Mutex<()>,
     /// Largest request body for uploads.
     pub max_upload: usize,
+    /// Writes screenings to the audit trail.
+    pub recorder: Recorder,
 }
 
 impl std::fmt::Debug for AppState {
@@ -98,6 +101,7 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     pub fn new(db: PathBuf, max_upload: usize) -> Self {
         AppState {
+            recorder: Recorder::new(db.clone()),
             db,
             pool: Mutex::new(Vec::new()),
             indexes: Mutex::new(HashMap::new()),
@@ -177,6 +181,43 @@ impl AppState {
             let result = authenticate(&store, &credentials, role)
                 .and_then(|caller| work(&mut store, &caller));
             state.give_back(store);
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
+    }
+
+    /// Like [`AppState::call`] for work that only reads (screenings, whose audit lines go
+    /// through the recorder): the token check and `work` share one read transaction, so
+    /// they see one state of the store and look for changes by others once.
+    pub async fn read<T, F>(
+        self: &Arc<Self>,
+        credentials: Credentials,
+        role: Role,
+        work: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &Caller) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let store = state.take()?;
+            let conn = store.connection();
+            let result = conn
+                .execute_batch("BEGIN")
+                .map_err(ApiError::internal)
+                .and_then(|()| {
+                    let result = authenticate(&store, &credentials, role)
+                        .and_then(|caller| work(&store, &caller));
+                    // Nothing was written: ending the transaction cannot lose anything.
+                    let ended = conn.execute_batch("COMMIT").map_err(ApiError::internal);
+                    result.and_then(|v| ended.map(|()| v))
+                });
+            // A connection left inside a transaction is not reused.
+            if conn.is_autocommit() {
+                state.give_back(store);
+            }
             result
         })
         .await

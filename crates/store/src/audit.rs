@@ -95,20 +95,34 @@ pub struct DecisionRecord {
 impl Store {
     /// Appends an entry; returns its id.
     pub fn audit_add(&mut self, entry: &NewAudit<'_>) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached(
+        let ids = self.audit_add_all(std::slice::from_ref(entry))?;
+        Ok(ids[0])
+    }
+
+    /// Appends entries in one transaction (all or none); returns their ids in order. A
+    /// server recording many screenings at once commits them together.
+    pub fn audit_add_all(&mut self, entries: &[NewAudit<'_>]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(entries.len());
+        {
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO audit (at, actor, action, subject, marking, detail) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(rusqlite::params![
-                entry.at,
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.marking.rank(),
-                entry.detail.to_string(),
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            )?;
+            for entry in entries {
+                insert.execute(rusqlite::params![
+                    entry.at,
+                    entry.actor,
+                    entry.action,
+                    entry.subject,
+                    entry.marking.rank(),
+                    entry.detail.to_string(),
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// Entries matching `filter`, oldest first; none above the clearance.
@@ -291,6 +305,22 @@ mod tests {
             ..AuditFilter::default()
         })?;
         assert_eq!(only_b.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn entries_added_together_keep_their_order() -> Result<(), Box<dyn std::error::Error>> {
+        let mut store = Store::in_memory()?;
+        let first = store.audit_add(&entry("a", Tlp::Clear))?;
+        let ids = store.audit_add_all(&[entry("b", Tlp::Clear), entry("c", Tlp::Amber)])?;
+        assert_eq!(ids, [first + 1, first + 2]);
+        let all = store.audit(&AuditFilter {
+            clearance: Tlp::Red,
+            ..AuditFilter::default()
+        })?;
+        let actors: Vec<(i64, &str)> = all.iter().map(|e| (e.id, e.actor.as_str())).collect();
+        assert_eq!(actors, [(first, "a"), (ids[0], "b"), (ids[1], "c")]);
+        assert!(store.audit_add_all(&[])?.is_empty());
         Ok(())
     }
 
