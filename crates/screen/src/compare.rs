@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::lexicon::Lexicon;
 use crate::name::{Name, Role, Variant, Word};
-use crate::similarity::word_similarity;
+use crate::similarity::{word_similarity, Spelling};
 use crate::Kind;
 
 /// One thing that moved a score, for the explanation.
@@ -99,33 +99,44 @@ fn weight(words: &[Word], s: Span) -> f64 {
     }
 }
 
-/// A reading with its runs of words and their texts, worked out once: a query's are used
-/// for every candidate it is compared with.
-#[derive(Debug)]
-struct Prepared<'a> {
-    variant: &'a Variant,
-    spans: Vec<Span>,
-    texts: Vec<String>,
+/// A run of words written apart, taken as one word: its letters run together and their
+/// phonetic symbols.
+#[derive(Debug, Clone)]
+struct Run {
+    text: Box<str>,
+    phon: Box<[u8]>,
 }
 
-impl<'a> Prepared<'a> {
-    fn new(variant: &'a Variant) -> Prepared<'a> {
+/// A reading's words and runs of words, with what comparing them needs.
+#[derive(Debug, Clone)]
+struct Runs {
+    spans: Vec<Span>,
+    /// For each span of several words, the run; a span of one word is the word.
+    runs: Vec<Option<Run>>,
+}
+
+impl Runs {
+    fn of(variant: &Variant) -> Runs {
         let spans = spans(&variant.words);
-        let texts = spans
+        let runs = spans
             .iter()
-            .map(|s| span_text(&variant.words, *s))
+            .map(|s| {
+                (s.len > 1).then(|| {
+                    let text = span_text(&variant.words, *s);
+                    Run {
+                        phon: crate::similarity::phonetic(&text).into_boxed_slice(),
+                        text: text.into_boxed_str(),
+                    }
+                })
+            })
             .collect();
-        Prepared {
-            variant,
-            spans,
-            texts,
-        }
+        Runs { spans, runs }
     }
 }
 
 /// A name's words run together, for comparing it with a name written without spaces.
 #[derive(Debug, Clone)]
-pub struct Joined {
+struct Joined {
     /// How many words (tokens) the name has.
     words: usize,
     /// The words' Latin forms, one after the other.
@@ -133,7 +144,7 @@ pub struct Joined {
 }
 
 impl Joined {
-    pub fn of(name: &Name) -> Joined {
+    fn of(name: &Name) -> Joined {
         let tokens = crate::token::tokenize(&name.raw);
         Joined {
             words: tokens.len(),
@@ -147,60 +158,93 @@ impl Joined {
     }
 }
 
-/// A name with its readings prepared, and its words run together when they are needed
-/// (an index keeps them with each of its names: `PreparedName::with_joined`).
+/// What comparing a name needs beyond the name, worked out once: each reading's runs of
+/// words with their texts and phonetic forms, and the name's words run together. An
+/// index keeps them with each of its names; a query's serve for every candidate.
+#[derive(Debug, Clone)]
+pub struct Readings {
+    runs: Vec<Runs>,
+    joined: Joined,
+}
+
+impl Readings {
+    pub fn of(name: &Name) -> Readings {
+        Readings {
+            runs: name.variants.iter().map(Runs::of).collect(),
+            joined: Joined::of(name),
+        }
+    }
+}
+
+/// A name with its readings prepared.
 #[derive(Debug)]
 pub struct PreparedName<'a> {
     name: &'a Name,
-    variants: Vec<Prepared<'a>>,
-    given: Option<&'a Joined>,
-    joined: std::cell::OnceCell<Joined>,
+    readings: std::borrow::Cow<'a, Readings>,
 }
 
 impl<'a> PreparedName<'a> {
     pub fn new(name: &'a Name) -> PreparedName<'a> {
         PreparedName {
             name,
-            variants: name.variants.iter().map(Prepared::new).collect(),
-            given: None,
-            joined: std::cell::OnceCell::new(),
+            readings: std::borrow::Cow::Owned(Readings::of(name)),
         }
     }
 
-    /// A name whose words run together are already known.
-    pub fn with_joined(name: &'a Name, joined: &'a Joined) -> PreparedName<'a> {
+    /// A name whose readings were prepared before (`readings` must be the name's).
+    pub fn with_readings(name: &'a Name, readings: &'a Readings) -> PreparedName<'a> {
         PreparedName {
-            given: Some(joined),
-            ..PreparedName::new(name)
+            name,
+            readings: std::borrow::Cow::Borrowed(readings),
         }
     }
 
     fn joined(&self) -> &Joined {
-        match self.given {
-            Some(j) => j,
-            None => self.joined.get_or_init(|| Joined::of(self.name)),
-        }
+        &self.readings.joined
+    }
+
+    /// The name's readings with their runs.
+    fn variants(&self) -> impl Iterator<Item = (&Variant, &Runs)> {
+        self.name.variants.iter().zip(&self.readings.runs)
+    }
+}
+
+/// The spelling compared for span `i` of a reading.
+fn spelling<'a>(words: &'a [Word], runs: &'a Runs, i: usize) -> Spelling<'a> {
+    match &runs.runs[i] {
+        Some(r) => Spelling {
+            text: &r.text,
+            phon: &r.phon,
+            single: false,
+        },
+        None => Spelling::of(&words[runs.spans[i].start]),
     }
 }
 
 /// Compares two readings of names. Without `explain`, only the score is worked out (the
 /// match's texts, pairs and features are left empty): a query meets many candidates and
 /// most readings lose.
-fn compare_prepared(pa: &Prepared<'_>, pb: &Prepared<'_>, kind: Kind, explain: bool) -> NameMatch {
-    let (a, b) = (pa.variant, pb.variant);
+fn compare_prepared(
+    (a, ra): (&Variant, &Runs),
+    (b, rb): (&Variant, &Runs),
+    kind: Kind,
+    explain: bool,
+) -> NameMatch {
     let lex = Lexicon::bundled();
     let mut features = Vec::new();
     let (wa, wb) = (&a.words, &b.words);
     let mut candidates: Vec<(f64, Span, Span)> = Vec::new();
-    for (x, ta) in pa.spans.iter().zip(&pa.texts) {
-        for (y, tb) in pb.spans.iter().zip(&pb.texts) {
+    for (i, x) in ra.spans.iter().enumerate() {
+        let sa = spelling(wa, ra, i);
+        for (j, y) in rb.spans.iter().enumerate() {
             if x.len > 1 && y.len > 1 {
                 continue;
             }
-            if (x.len > 1 || y.len > 1) && !joinable(&wa[x.start], ta, &wb[y.start], tb) {
+            let sb = spelling(wb, rb, j);
+            if (x.len > 1 || y.len > 1) && !joinable(&wa[x.start], sa.text, &wb[y.start], sb.text) {
                 continue;
             }
-            let sim = word_similarity(&wa[x.start], &wb[y.start], ta, tb);
+            let sim = word_similarity(&wa[x.start], &wb[y.start], sa, sb);
             if sim >= 0.6 {
                 candidates.push((sim, *x, *y));
             }
@@ -425,9 +469,9 @@ pub fn score_prepared_names(pa: &PreparedName<'_>, pb: &PreparedName<'_>, kind: 
         score: 0.0,
         how: How::Nothing,
     };
-    for (i, va) in pa.variants.iter().enumerate() {
-        for (j, vb) in pb.variants.iter().enumerate() {
-            if va.variant.former && vb.variant.former {
+    for (i, va) in pa.variants().enumerate() {
+        for (j, vb) in pb.variants().enumerate() {
+            if va.0.former && vb.0.former {
                 continue;
             }
             let score = compare_prepared(va, vb, kind, false).score;
@@ -460,7 +504,12 @@ pub fn explain(
     scored: Scored,
 ) -> NameMatch {
     match scored.how {
-        How::Readings(i, j) => compare_prepared(&pa.variants[i], &pb.variants[j], kind, true),
+        How::Readings(i, j) => compare_prepared(
+            (&pa.name.variants[i], &pa.readings.runs[i]),
+            (&pb.name.variants[j], &pb.readings.runs[j]),
+            kind,
+            true,
+        ),
         How::WrittenTogether => written_together(pa, pb).unwrap_or_else(|| nothing(pa, pb)),
         How::Nothing => nothing(pa, pb),
     }

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::compare::{
-    explain, round, score_prepared_names, Feature, Joined, NameMatch, PreparedName, Scored,
+    explain, round, score_prepared_names, Feature, NameMatch, PreparedName, Readings, Scored,
 };
 use crate::name::{Name, Role, Variant};
 use crate::similarity::{consonant_key, phonetic_key};
@@ -97,8 +97,9 @@ pub struct Hit {
 struct Entry {
     record: u32,
     name: Name,
-    /// The name's words run together, kept rather than cut again for every query.
-    joined: Joined,
+    /// What comparing the name needs (runs of words, phonetic forms, the words run
+    /// together), kept rather than worked out again for every query.
+    readings: Readings,
     weak: bool,
 }
 
@@ -229,7 +230,7 @@ impl Index {
                 }
                 entries.push(Entry {
                     record: r as u32,
-                    joined: Joined::of(&name),
+                    readings: Readings::of(&name),
                     name,
                     weak: n.weak,
                 });
@@ -296,21 +297,44 @@ impl Index {
 
     /// Candidate names for a query name, best first by shared rare keys.
     fn candidates(&self, name: &Name, max: usize) -> Vec<u32> {
+        // Scores are summed in a table with a slot per name, kept per thread and left
+        // zeroed after use: common words ("Muhammad", "Ali", "Company") bring thousands
+        // of names, which a hash map would take many times longer to add up.
+        thread_local! {
+            static SCORES: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         let total = self.entries.len().max(1) as f64;
-        let mut scores: FxHashMap<u32, f64> = FxHashMap::default();
-        for k in name_keys(name) {
-            if let Some(&(start, len)) = self.keys.get(&k) {
-                let list = &self.postings[start as usize..(start + len) as usize];
-                let idf = (total / list.len() as f64).ln() + 0.1;
-                for &e in list {
-                    *scores.entry(e).or_default() += idf;
+        SCORES.with_borrow_mut(|scores| {
+            if scores.len() < self.entries.len() {
+                scores.resize(self.entries.len(), 0.0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for k in name_keys(name) {
+                if let Some(&(start, len)) = self.keys.get(&k) {
+                    let list = &self.postings[start as usize..(start + len) as usize];
+                    // Never zero: a slot at zero is one not yet touched.
+                    let idf = (total / list.len() as f64).ln() + 0.1;
+                    for &e in list {
+                        let slot = &mut scores[e as usize];
+                        if *slot == 0.0 {
+                            touched.push(e);
+                        }
+                        *slot += idf;
+                    }
                 }
             }
-        }
-        let mut ranked: Vec<(u32, f64)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(max);
-        ranked.into_iter().map(|(e, _)| e).collect()
+            let mut ranked: Vec<(u32, f64)> = touched
+                .into_iter()
+                .map(|e| (e, std::mem::take(&mut scores[e as usize])))
+                .collect();
+            let order = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            if ranked.len() > max {
+                ranked.select_nth_unstable_by(max, order);
+                ranked.truncate(max);
+            }
+            ranked.sort_unstable_by(order);
+            ranked.into_iter().map(|(e, _)| e).collect()
+        })
     }
 
     /// Screens one query: the records whose best name scores at or above the query's
@@ -350,7 +374,7 @@ impl Index {
             }
             let m = score_prepared_names(
                 &query_name,
-                &PreparedName::with_joined(&entry.name, &entry.joined),
+                &PreparedName::with_readings(&entry.name, &entry.readings),
                 compared_as(query.kind, record.kind),
             );
             match best.entry(entry.record) {
@@ -378,7 +402,7 @@ impl Index {
                 let entry = &self.entries[e as usize];
                 let name = explain(
                     &query_name,
-                    &PreparedName::with_joined(&entry.name, &entry.joined),
+                    &PreparedName::with_readings(&entry.name, &entry.readings),
                     compared_as(query.kind, record.kind),
                     scored,
                 );

@@ -381,21 +381,39 @@ fn greek_stem(s: &str) -> &str {
     s
 }
 
-/// How alike two words (or joined runs of words) are.
-pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
+/// A word as compared: the word itself, or a run of words written apart taken as one
+/// (its letters run together and their phonetic symbols, worked out once).
+#[derive(Debug, Clone, Copy)]
+pub struct Spelling<'a> {
+    pub text: &'a str,
+    pub phon: &'a [u8],
+    /// The word as it stands, not a run of words.
+    pub single: bool,
+}
+
+impl<'a> Spelling<'a> {
+    pub fn of(word: &'a Word) -> Spelling<'a> {
+        Spelling {
+            text: &word.text,
+            phon: &word.phon,
+            single: true,
+        }
+    }
+}
+
+/// How alike two words (or joined runs of words) are: `a` and `b` are the first words of
+/// what is compared, `sa` and `sb` what is compared.
+pub fn word_similarity(a: &Word, b: &Word, sa: Spelling<'_>, sb: Spelling<'_>) -> f64 {
+    let (text_a, text_b) = (sa.text, sb.text);
     if let (Role::Generic(x), Role::Generic(y)) = (a.role, b.role) {
         if x == y {
             return 1.0;
         }
     }
-    if a.key == b.key && text_a == &*a.text && text_b == &*b.text {
+    if a.key == b.key && sa.single && sb.single {
         return 1.0;
     }
-    if a.script == Script::Han
-        && b.script == Script::Han
-        && text_a == &*a.text
-        && text_b == &*b.text
-    {
+    if a.script == Script::Han && b.script == Script::Han && sa.single && sb.single {
         // Different characters read alike are different names more often than not.
         return if a.text == b.text { 0.85 } else { 0.0 };
     }
@@ -407,6 +425,13 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
         };
         return if other.starts_with(i) { 0.9 } else { 0.0 };
     }
+    let phonetic_alike = |loose: bool| {
+        if text_a == text_b {
+            1.0
+        } else {
+            phonetic_similarity(sa.phon, sb.phon, loose)
+        }
+    };
     let abjad_a = a.script == Script::Abjad;
     let abjad_b = b.script == Script::Abjad;
     if abjad_a != abjad_b {
@@ -415,19 +440,11 @@ pub fn word_similarity(a: &Word, b: &Word, text_a: &str, text_b: &str) -> f64 {
         } else {
             (text_b, text_a)
         };
-        return consonant_similarity(x, y).max(latin_similarity(text_a, text_b, true) * 0.9);
+        return consonant_similarity(x, y).max(phonetic_alike(true) * 0.9);
     }
     // Romanisations of other scripts disagree mostly about vowels.
     let loose = a.script.loose_vowels() || b.script.loose_vowels() || a.script != b.script;
-    let sim = if text_a == &*a.text && text_b == &*b.text {
-        if text_a == text_b {
-            1.0
-        } else {
-            phonetic_similarity(&a.phon, &b.phon, loose)
-        }
-    } else {
-        latin_similarity(text_a, text_b, loose)
-    };
+    let sim = phonetic_alike(loose);
     if a.script == Script::Greek || b.script == Script::Greek {
         return sim.max(latin_similarity(
             greek_stem(text_a),

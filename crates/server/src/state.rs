@@ -123,6 +123,13 @@ impl AppState {
         store
             .leave_checkpoints_to_caller()
             .map_err(ApiError::internal)?;
+        // Every screening's audit line changes the file, and a connection that maps the
+        // file unmaps all of it when it next finds the file changed (each request, with
+        // the cost on every core). Requests read a few pages each: read, not mapped.
+        store
+            .connection()
+            .pragma_update(None, "mmap_size", 0)
+            .map_err(ApiError::internal)?;
         Ok(store)
     }
 
