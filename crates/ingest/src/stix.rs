@@ -101,8 +101,12 @@ pub(crate) fn read_bundle(
             message: "at type: a STIX bundle has \"type\": \"bundle\"".to_owned(),
         });
     };
-    let (records, report) = decode_members(file, text, raws);
-    convert(file, bytes, records, report, options)
+    // The file's hash is worked out on another core while its members are decoded.
+    let (hash, (records, report)) = rayon::join(
+        || ContentHash::of(bytes),
+        || decode_members(file, text, raws),
+    );
+    convert(file, hash, records, report, options)
 }
 
 pub(crate) fn read_lines(
@@ -118,10 +122,15 @@ pub(crate) fn read_lines(
         .map(|(i, l)| (i as u64 + 1, l))
         .collect();
     // Lines are independent: decode them on every core, then report in file order.
-    let decoded: Vec<Result<StixObject, serde_json::Error>> = lines
-        .par_iter()
-        .map(|(_, line)| serde_json::from_str::<StixObject>(line))
-        .collect();
+    let (hash, decoded): (ContentHash, Vec<Result<StixObject, serde_json::Error>>) = rayon::join(
+        || ContentHash::of(bytes),
+        || {
+            lines
+                .par_iter()
+                .map(|(_, line)| serde_json::from_str::<StixObject>(line))
+                .collect()
+        },
+    );
     let mut records = Vec::with_capacity(lines.len());
     let mut report = Report {
         received: lines.len() as u64,
@@ -156,7 +165,7 @@ pub(crate) fn read_lines(
             Err(e) => return Err(json_error(file, line_no, &e)),
         }
     }
-    convert(file, bytes, records, report, options)
+    convert(file, hash, records, report, options)
 }
 
 fn json_error(file: &str, line: u64, e: &serde_json::Error) -> ReadError {
@@ -210,7 +219,7 @@ fn decode_members<'a>(
 
 fn convert(
     file: &str,
-    bytes: &[u8],
+    hash: ContentHash,
     decoded: Vec<Record<'_>>,
     mut report: Report,
     options: &ReadOptions,
@@ -255,7 +264,6 @@ fn convert(
         }
     }
 
-    let hash = ContentHash::of(bytes);
     let meta = describe(file, &hash, &records, &identity_names, options);
     let mut source = Source::new(SourceKind::StixBundle, &meta.dataset, &meta.title, hash);
     source.publisher = meta.publisher;

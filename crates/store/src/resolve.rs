@@ -217,6 +217,16 @@ pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreErr
     let mut below: Option<Level> = None;
     let mut reported: HashSet<(String, String)> = HashSet::new();
     let similar = similar_rows(tx, &list)?;
+    // What refers to the resolver's sources goes first, named rather than left to the
+    // foreign keys' cascade: imports run without enforcing them (see `Store::import`).
+    for child in ["statement", "stix_object", "finding", "document"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {child} WHERE source IN (SELECT num FROM source WHERE kind = ?1)"
+            ),
+            params![SourceKind::Resolver.as_str()],
+        )?;
+    }
     tx.execute(
         "DELETE FROM source WHERE kind = ?1",
         params![SourceKind::Resolver.as_str()],

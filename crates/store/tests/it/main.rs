@@ -590,3 +590,84 @@ fn checkpoints_left_to_the_caller_move_the_whole_log() {
     drop((store, other));
     assert_eq!(count(&open(&dir)), written);
 }
+
+/// Rows that refer to no existing row, by `PRAGMA foreign_key_check`.
+fn dangling(store: &Store) -> Vec<(String, i64)> {
+    let mut q = store
+        .connection()
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = q
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+}
+
+fn enforced(store: &Store) -> bool {
+    store
+        .connection()
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn imports_leave_every_reference_sound_and_enforcement_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // Each import after the first re-runs the resolver, which replaces its sources: their
+    // statements go with them.
+    let mut store = loaded(&dir);
+    for rel in [
+        "stix/zirconium-bundle.json",
+        "stix/oasis-threat-actor-2.1.json",
+    ] {
+        store
+            .import(&batch(rel, &ReadOptions::default()), NOW)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let links: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM statement WHERE predicate = 'same_as'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(links > 0, "the resolver linked records");
+    assert!(enforced(&store));
+    assert_eq!(dangling(&store), []);
+    let orphans = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM statement WHERE source NOT IN (SELECT num FROM source)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(orphans(&store), 0);
+    // A failed import turns enforcement back on too.
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TRIGGER fail_always BEFORE INSERT ON statement \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let failed = store.import(
+        &batch("stix/oasis-markings-2.1.json", &ReadOptions::default()),
+        NOW,
+    );
+    assert!(failed.is_err());
+    assert!(enforced(&store));
+    // And with enforcement on, deleting a source still takes what refers to it.
+    store
+        .connection()
+        .execute_batch("DROP TRIGGER fail_always")
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .connection()
+        .execute("DELETE FROM source WHERE kind = 'stix_bundle'", [])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dangling(&store), []);
+}
