@@ -394,52 +394,98 @@ struct FileResult {
     outcome: Option<ImportOutcome>,
 }
 
-/// Reads one input (through `read`) and imports it, with progress on large inputs.
-fn import_one(
-    store: &mut Store,
-    name: &str,
+/// A file to import: its name, its size (for the progress bar) and how to read it.
+struct Job<'a> {
+    name: String,
     size: u64,
-    read: impl FnOnce() -> Result<dossier_ingest::Batch, String>,
-    quiet: bool,
-) -> FileResult {
-    let bar = if quiet || size < 1 << 20 {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new_spinner()
-    };
-    bar.set_message(format!("reading {name}"));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let batch = match read() {
-        Ok(b) => b,
-        Err(e) => {
-            bar.finish_and_clear();
-            return FileResult {
-                path: name.to_owned(),
-                error: Some(e),
-                outcome: None,
+    read: Box<dyn FnOnce() -> Result<dossier_ingest::Batch, String> + Send + 'a>,
+}
+
+/// Imports files as one bulk import: each is read on other cores while the one before it
+/// is written (reading runs one file ahead), each is written in its own savepoint (a file
+/// that fails leaves nothing and the others go on), and the alias resolver runs once at
+/// the end, reported with the last file that changed the store. Nothing is committed
+/// before the end.
+fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Vec<FileResult>> {
+    let names: Vec<(String, u64)> = jobs.iter().map(|j| (j.name.clone(), j.size)).collect();
+    let mut bulk = store.bulk_import(&now())?;
+    let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
+    std::thread::scope(|scope| {
+        let (ready, next) = std::sync::mpsc::sync_channel(0);
+        scope.spawn(move || {
+            for job in jobs {
+                if ready.send((job.read)()).is_err() {
+                    break;
+                }
+            }
+        });
+        for (name, size) in &names {
+            let bar = if quiet || *size < 1 << 20 {
+                ProgressBar::hidden()
+            } else {
+                ProgressBar::new_spinner()
             };
+            bar.set_message(format!("reading {name}"));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let read = next
+                .recv()
+                .unwrap_or_else(|_| Err("the reading thread stopped".to_owned()));
+            let batch = match read {
+                Ok(b) => b,
+                Err(e) => {
+                    bar.finish_and_clear();
+                    results.push(FileResult {
+                        path: name.clone(),
+                        error: Some(e),
+                        outcome: None,
+                    });
+                    continue;
+                }
+            };
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_length(batch.statements.len() as u64);
+            bar.set_message(format!("writing {name}"));
+            let result = bulk.import(&batch, &mut |done, _| bar.set_position(done));
+            bar.finish_and_clear();
+            results.push(match result {
+                Ok(outcome) => FileResult {
+                    path: name.clone(),
+                    error: None,
+                    outcome: Some(outcome),
+                },
+                Err(e) => FileResult {
+                    path: name.clone(),
+                    error: Some(format!("{name}: import failed, nothing was written: {e}")),
+                    outcome: None,
+                },
+            });
         }
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_length(batch.statements.len() as u64);
-    bar.set_message(format!("writing {name}"));
-    let result = store.import_with_progress(&batch, &now(), &mut |done, _| bar.set_position(done));
-    bar.finish_and_clear();
-    match result {
-        Ok(outcome) => FileResult {
-            path: name.to_owned(),
-            error: None,
-            outcome: Some(outcome),
-        },
-        Err(e) => FileResult {
-            path: name.to_owned(),
-            error: Some(format!("{name}: import failed, nothing was written: {e}")),
-            outcome: None,
-        },
+    });
+    match bulk.finish() {
+        Ok(resolution) => {
+            if let Some(last) = results
+                .iter_mut()
+                .filter_map(|r| r.outcome.as_mut())
+                .rfind(|o| !o.already_present)
+            {
+                last.resolution = resolution;
+            }
+        }
+        Err(e) => {
+            for r in &mut results {
+                if r.outcome.take().is_some() {
+                    r.error = Some(format!(
+                        "{}: import failed, nothing was written: {e}",
+                        r.path
+                    ));
+                }
+            }
+        }
     }
+    Ok(results)
 }
 
 fn report(results: &[FileResult], json: bool) -> Result<ExitCode> {
@@ -457,11 +503,16 @@ fn report(results: &[FileResult], json: bool) -> Result<ExitCode> {
     })
 }
 
-fn init(store: &mut Store, quiet: bool) -> Vec<FileResult> {
-    bundled::BUNDLED
+fn init(store: &mut Store, quiet: bool) -> Result<Vec<FileResult>> {
+    let jobs = bundled::BUNDLED
         .iter()
-        .map(|b| import_one(store, b.name, b.size(), || b.read(), quiet))
-        .collect()
+        .map(|b| Job {
+            name: b.name.to_owned(),
+            size: b.size(),
+            read: Box::new(move || b.read()),
+        })
+        .collect();
+    import_files(store, jobs, quiet)
 }
 
 /// Loads the bundled data into an empty database before a read.
@@ -470,7 +521,7 @@ fn ensure_initialised(store: &mut Store, json: bool) -> Result<()> {
         if !json {
             eprintln!("empty database: loading the bundled datasets first (dossier init)");
         }
-        let results = init(store, json);
+        let results = init(store, json)?;
         if let Some(failed) = results.iter().find_map(|r| r.error.as_ref()) {
             bail!("loading bundled data failed: {failed}");
         }
@@ -510,7 +561,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Init => {
             let mut store = open(cli)?;
-            let results = init(&mut store, cli.json);
+            let results = init(&mut store, cli.json)?;
             report(&results, cli.json)
         }
         Command::Ingest {
@@ -528,19 +579,24 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 default_marking: *tlp,
                 dataset: dataset.clone(),
             };
-            let mut results = Vec::new();
-            for input in inputs::plan(paths).map_err(anyhow::Error::msg)? {
-                let label = input.label();
-                let read = || {
-                    input.read(&options).map(|mut b| {
-                        if b.source.published.is_none() {
-                            b.source.published = *published;
-                        }
-                        b
-                    })
-                };
-                results.push(import_one(&mut store, &label, input.size(), read, cli.json));
-            }
+            let plan = inputs::plan(paths).map_err(anyhow::Error::msg)?;
+            let options = &options;
+            let jobs = plan
+                .into_iter()
+                .map(|input| Job {
+                    name: input.label(),
+                    size: input.size(),
+                    read: Box::new(move || {
+                        input.read(options).map(|mut b| {
+                            if b.source.published.is_none() {
+                                b.source.published = *published;
+                            }
+                            b
+                        })
+                    }),
+                })
+                .collect();
+            let results = import_files(&mut store, jobs, cli.json)?;
             report(&results, cli.json)
         }
         Command::Show { query, as_of } => {
@@ -689,14 +745,17 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 let known: Vec<&str> = update::FEEDS.iter().map(|f| f.id).collect();
                 bail!("unknown list {unknown:?}; known: {}", known.join(", "));
             }
-            let mut results = Vec::new();
-            for feed in update::FEEDS
+            let mirror = mirror.as_deref();
+            let jobs = update::FEEDS
                 .iter()
                 .filter(|f| lists.is_empty() || lists.iter().any(|l| l == f.id))
-            {
-                let read = || feed.read(mirror.as_deref());
-                results.push(import_one(&mut store, feed.title, u64::MAX, read, cli.json));
-            }
+                .map(|feed| Job {
+                    name: feed.title.to_owned(),
+                    size: u64::MAX,
+                    read: Box::new(move || feed.read(mirror)),
+                })
+                .collect();
+            let results = import_files(&mut store, jobs, cli.json)?;
             report(&results, cli.json)
         }
         Command::Sources { action } => {

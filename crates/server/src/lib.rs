@@ -72,15 +72,15 @@ pub fn load_bundled_if_empty(store: &mut Store) -> anyhow::Result<usize> {
     if !store.is_empty()? {
         return Ok(0);
     }
-    let mut n = 0;
+    // One import: the resolver runs once, and a failure leaves the store empty.
+    let mut bulk = store.bulk_import(&rest::now())?;
     for b in bundled::BUNDLED {
         let batch = b.read().map_err(|e| anyhow::anyhow!("{}: {e}", b.name))?;
-        store
-            .import(&batch, &rest::now())
+        bulk.import(&batch, &mut |_, _| {})
             .map_err(|e| anyhow::anyhow!("{}: import failed: {e}", b.name))?;
-        n += 1;
     }
-    Ok(n)
+    bulk.finish()?;
+    Ok(bundled::BUNDLED.len())
 }
 
 /// The whole application, for a listener (and for tests).

@@ -5,7 +5,7 @@ use dossier_model::{
     name_key, ContentHash, EntityId, Object, PartialDate, Predicate, Source, SourceKind, Stance,
     Statement, Tlp, Value,
 };
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::resolve::{self, Resolution};
@@ -82,10 +82,7 @@ fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SourceRecord, O
 }
 
 /// The source record with this number.
-pub(crate) fn source_by_num(
-    conn: &rusqlite::Connection,
-    num: i64,
-) -> Result<SourceRecord, StoreError> {
+pub(crate) fn source_by_num(conn: &Connection, num: i64) -> Result<SourceRecord, StoreError> {
     Ok(conn
         .query_row(
             &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE num = ?1"),
@@ -97,7 +94,7 @@ pub(crate) fn source_by_num(
 
 /// The source record with this id, if imported.
 pub(crate) fn source_by_id(
-    conn: &rusqlite::Connection,
+    conn: &Connection,
     id: &str,
 ) -> Result<Option<SourceRecord>, StoreError> {
     Ok(conn
@@ -110,7 +107,7 @@ pub(crate) fn source_by_id(
         .map(|(record, _)| record))
 }
 
-pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceRecord>, StoreError> {
+pub(crate) fn load_sources(conn: &Connection) -> Result<Vec<SourceRecord>, StoreError> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY num"))?;
     let mut rows = stmt.query([])?;
@@ -131,14 +128,14 @@ pub(crate) fn load_sources(conn: &rusqlite::Connection) -> Result<Vec<SourceReco
 /// Writes statements into an open transaction, interning entity ids. The two inserts it
 /// runs for every statement are prepared once per writer.
 pub(crate) struct Writer<'t> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Connection,
     entities: HashMap<String, i64>,
     insert_entity: rusqlite::CachedStatement<'t>,
     insert_statement: rusqlite::CachedStatement<'t>,
 }
 
 impl<'t> Writer<'t> {
-    pub fn new(tx: &'t Transaction<'t>) -> Result<Self, StoreError> {
+    pub fn new(tx: &'t Connection) -> Result<Self, StoreError> {
         Ok(Writer {
             tx,
             entities: HashMap::new(),
@@ -247,6 +244,137 @@ impl<'t> Writer<'t> {
     }
 }
 
+/// Several source versions imported in one transaction, each in a savepoint of its own (a
+/// version that fails to write is rolled back alone and the others stay), with the alias
+/// resolver run once at the end over all of them rather than after each. Nothing is
+/// committed before [`BulkImport::finish`]: dropped unfinished, or stopped by a crash, it
+/// leaves the store as it was.
+pub struct BulkImport<'s> {
+    conn: &'s Connection,
+    /// Always there until `finish` or drop take it.
+    tx: Option<Transaction<'s>>,
+    imported_at: String,
+    /// Some version imported could change a link: the resolver runs at the end.
+    resolve: bool,
+}
+
+impl std::fmt::Debug for BulkImport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkImport")
+            .field("imported_at", &self.imported_at)
+            .field("resolve", &self.resolve)
+            .finish()
+    }
+}
+
+impl BulkImport<'_> {
+    /// Imports one source version (nothing when the same content is already there);
+    /// `progress(written, total)` is called as statements are written. On an error the
+    /// version leaves nothing behind and the import may go on with others.
+    pub fn import(
+        &mut self,
+        batch: &Batch,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportOutcome, StoreError> {
+        let conn = self.conn;
+        conn.execute_batch("SAVEPOINT import_version")?;
+        match write_version(conn, batch, &self.imported_at, progress) {
+            Ok((outcome, affects_links)) => {
+                conn.execute_batch("RELEASE import_version")?;
+                self.resolve |= affects_links;
+                Ok(outcome)
+            }
+            Err(e) => {
+                conn.execute_batch("ROLLBACK TO import_version; RELEASE import_version")?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs the resolver when anything imported could change a link, and commits.
+    pub fn finish(mut self) -> Result<Option<Resolution>, StoreError> {
+        let tx = self.tx.take().ok_or(StoreError::Corrupt {
+            what: "bulk import",
+            value: "finished twice".to_owned(),
+        })?;
+        let resolution = if self.resolve {
+            Some(resolve::run(&tx, &self.imported_at)?)
+        } else {
+            None
+        };
+        tx.commit()?;
+        Ok(resolution)
+    }
+}
+
+impl Drop for BulkImport<'_> {
+    fn drop(&mut self) {
+        // An unfinished import rolls back.
+        drop(self.tx.take());
+        // Nothing to report to: a connection left without enforcement would only skip
+        // checks this code's own writes do not need.
+        let _ = self.conn.pragma_update(None, "foreign_keys", true);
+    }
+}
+
+/// Writes one source version: its source record, statements and STIX objects. Returns the
+/// outcome and whether the version could change the resolver's links.
+fn write_version(
+    conn: &Connection,
+    batch: &Batch,
+    imported_at: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(ImportOutcome, bool), StoreError> {
+    if let Some(source) = source_by_id(conn, batch.source.id.as_str())? {
+        return Ok((
+            ImportOutcome {
+                source,
+                already_present: true,
+                resolution: None,
+            },
+            false,
+        ));
+    }
+    let r = &batch.report;
+    let diagnostics = serde_json::to_string(&r.diagnostics).unwrap_or_else(|_| "[]".to_owned());
+    let mut writer = Writer::new(conn)?;
+    let counts = [
+        r.received,
+        r.accepted,
+        r.rejected,
+        r.duplicate,
+        r.ignored,
+        batch.statements.len() as u64,
+    ];
+    let num = writer.source(&batch.source, counts, &diagnostics, imported_at)?;
+    let total = batch.statements.len() as u64;
+    for (i, s) in batch.statements.iter().enumerate() {
+        writer.statement(s, num)?;
+        if i % 4096 == 0 {
+            progress(i as u64, total);
+        }
+    }
+    progress(total, total);
+    drop(writer);
+    if batch.stix.is_empty() {
+        let origin = crate::stix_out::Origin::of(&batch.source);
+        let made = crate::stix_out::objects(conn, &origin, &batch.statements, imported_at)?;
+        crate::taxii::insert_objects(conn, num, &made, imported_at)?;
+    } else {
+        crate::taxii::insert_objects(conn, num, &batch.stix, imported_at)?;
+    }
+    let affects_links = resolve::affected_by(conn, batch)?;
+    let source = source_by_num(conn, num)?;
+    Ok((
+        ImportOutcome {
+            source,
+            already_present: false,
+            resolution: None,
+        },
+        affects_links,
+    ))
+}
+
 impl Store {
     /// Imports one source version in one transaction, then re-runs the alias resolver in
     /// the same transaction. Importing content already present changes nothing.
@@ -267,81 +395,36 @@ impl Store {
         imported_at: &str,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportOutcome, StoreError> {
+        let mut bulk = self.bulk_import(imported_at)?;
+        let mut outcome = bulk.import(batch, progress)?;
+        outcome.resolution = bulk.finish()?;
+        Ok(outcome)
+    }
+
+    /// Starts importing several source versions together (see [`BulkImport`]).
+    pub fn bulk_import(&mut self, imported_at: &str) -> Result<BulkImport<'_>, StoreError> {
         // Every row an import refers to (its source, the entities of its statements) is
         // written by the import itself, before the rows referring to it: checking each
         // reference again costs a lookup per reference and a third of the statements'
         // time. Deletions in an import (the resolver replacing its sources) remove the
-        // dependent rows themselves. Enforcement is back on whatever the outcome.
+        // dependent rows themselves. Enforcement is back on when the import ends, however
+        // it ends (`BulkImport`'s drop).
         self.conn.pragma_update(None, "foreign_keys", false)?;
-        let result = self.import_unchecked(batch, imported_at, progress);
-        let restored = self.conn.pragma_update(None, "foreign_keys", true);
-        let outcome = result?;
-        restored?;
-        Ok(outcome)
-    }
-
-    fn import_unchecked(
-        &mut self,
-        batch: &Batch,
-        imported_at: &str,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<ImportOutcome, StoreError> {
         // Immediate: take the write lock before reading, so two imports wait for each
         // other instead of failing on the upgrade from reader to writer.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(source) = source_by_id(&tx, batch.source.id.as_str())? {
-            return Ok(ImportOutcome {
-                source,
-                already_present: true,
-                resolution: None,
-            });
-        }
-        let r = &batch.report;
-        let diagnostics = serde_json::to_string(&r.diagnostics).unwrap_or_else(|_| "[]".to_owned());
-        let mut writer = Writer::new(&tx)?;
-        let counts = [
-            r.received,
-            r.accepted,
-            r.rejected,
-            r.duplicate,
-            r.ignored,
-            batch.statements.len() as u64,
-        ];
-        let num = writer.source(&batch.source, counts, &diagnostics, imported_at)?;
-        let total = batch.statements.len() as u64;
-        for (i, s) in batch.statements.iter().enumerate() {
-            writer.statement(s, num)?;
-            if i % 4096 == 0 {
-                progress(i as u64, total);
+        match Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate) {
+            Ok(tx) => Ok(BulkImport {
+                conn: &self.conn,
+                tx: Some(tx),
+                imported_at: imported_at.to_owned(),
+                resolve: false,
+            }),
+            Err(e) => {
+                // Best effort: the error that stopped the import is the one to report.
+                let _ = self.conn.pragma_update(None, "foreign_keys", true);
+                Err(e.into())
             }
         }
-        progress(total, total);
-        drop(writer);
-        if batch.stix.is_empty() {
-            let origin = crate::stix_out::Origin::of(&batch.source);
-            let made = crate::stix_out::objects(&tx, &origin, &batch.statements, imported_at)?;
-            crate::taxii::insert_objects(&tx, num, &made, imported_at)?;
-        } else {
-            crate::taxii::insert_objects(&tx, num, &batch.stix, imported_at)?;
-        }
-        let resolution = if resolve::affected_by(&tx, batch)? {
-            Some(resolve::run(&tx, imported_at)?)
-        } else {
-            None
-        };
-        let (source, _) = tx.query_row(
-            &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE num = ?1"),
-            [num],
-            source_from_row,
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome {
-            source,
-            already_present: false,
-            resolution,
-        })
     }
 
     /// Every imported source version a reader cleared for `clearance` may know of, oldest

@@ -16,7 +16,7 @@ use dossier_model::{
     Confidence, ContentHash, EntityId, EntityKind, Object, Predicate, Source, SourceKind, Stance,
     Statement, Tlp, Value,
 };
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::import::{load_sources, Writer};
@@ -89,7 +89,7 @@ impl UnionFind {
 /// Whether importing `batch` can change what the resolver links: it names or declares
 /// threat actors, states `same_as`, or supersedes an earlier version of its dataset.
 pub(crate) fn affected_by(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     batch: &dossier_ingest::Batch,
 ) -> Result<bool, StoreError> {
     let actor = Value::text(EntityKind::ThreatActor.as_str());
@@ -125,7 +125,7 @@ pub(crate) fn affected_by(
     Ok(false)
 }
 
-pub(crate) fn run(tx: &Transaction<'_>, at: &str) -> Result<Resolution, StoreError> {
+pub(crate) fn run(tx: &Connection, at: &str) -> Result<Resolution, StoreError> {
     let sources = load_sources(tx)?;
     let filter = ReadFilter {
         clearance: Tlp::Red,
@@ -303,10 +303,7 @@ fn resolver_source(level: Tlp) -> Source {
     s
 }
 
-fn similar_rows(
-    tx: &Transaction<'_>,
-    list: &str,
-) -> Result<Vec<crate::statements::Stored>, StoreError> {
+fn similar_rows(tx: &Connection, list: &str) -> Result<Vec<crate::statements::Stored>, StoreError> {
     query(
         tx,
         &format!(
@@ -318,7 +315,7 @@ fn similar_rows(
 }
 
 fn write_level(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     source: Source,
     links: &[Statement],
     resolution: &Resolution,

@@ -12,7 +12,7 @@ use dossier_model::{
     all_countries, deterministic_uuid, EntityId, Object, PartialDate, Predicate, Stance, Statement,
     Tlp, Value,
 };
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::{json, Map, Value as Json};
 
 use crate::StoreError;
@@ -125,7 +125,7 @@ fn text(o: &Object) -> Option<String> {
 
 /// Looks names up for entities a source refers to but does not describe.
 struct Names<'a> {
-    tx: &'a Transaction<'a>,
+    tx: &'a Connection,
     countries: HashMap<EntityId, (&'static str, &'static str)>,
 }
 
@@ -145,7 +145,7 @@ impl Names<'_> {
 
 /// The STIX objects for `statements` of `source` (`at`: when they were added).
 pub(crate) fn objects(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     source: &Origin,
     statements: &[Statement],
     at: &str,

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use dossier_ingest::StixObjectText;
 use dossier_model::{deterministic_uuid, Tlp};
-use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension, Transaction};
+use rusqlite::{params_from_iter, types::Value as SqlValue, OptionalExtension};
 use serde::Serialize;
 
 use crate::import::load_sources;
@@ -173,7 +173,7 @@ pub fn normalise_timestamp(text: &str) -> Option<String> {
 
 /// Writes the STIX objects of a source version.
 pub(crate) fn insert_objects(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     source: i64,
     objects: &[StixObjectText],
     added: &str,
