@@ -228,6 +228,8 @@ pub fn screen(
         })).collect::<Vec<_>>(),
     });
     let any_result = answers.iter().any(|a| !a.hits.is_empty());
+    // Done reading: the snapshot is let go before waiting for the audit line's commit.
+    crate::state::end_reading(store)?;
     let id = recorder.record(AuditLine {
         at: now.to_owned(),
         actor: caller.name.clone(),

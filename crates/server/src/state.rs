@@ -125,10 +125,12 @@ impl AppState {
             .map_err(ApiError::internal)?;
         // Every screening's audit line changes the file, and a connection that maps the
         // file unmaps all of it when it next finds the file changed (each request, with
-        // the cost on every core). Requests read a few pages each: read, not mapped.
-        store
-            .connection()
-            .pragma_update(None, "mmap_size", 0)
+        // the cost on every core). Requests read a few pages each: read, not mapped. The
+        // same change empties a connection's page cache, so a large one (imports want
+        // 64 MiB) would only hold what a TAXII walk read last, once per pooled connection.
+        let conn = store.connection();
+        conn.pragma_update(None, "mmap_size", 0)
+            .and_then(|()| conn.pragma_update(None, "cache_size", -8192))
             .map_err(ApiError::internal)?;
         Ok(store)
     }
@@ -196,7 +198,10 @@ impl AppState {
 
     /// Like [`AppState::call`] for work that only reads (screenings, whose audit lines go
     /// through the recorder): the token check and `work` share one read transaction, so
-    /// they see one state of the store and look for changes by others once.
+    /// they see one state of the store and look for changes by others once. `work` ends
+    /// it early with [`end_reading`] before waiting on anything that needs the log
+    /// checkpointed (the recorder): a reader holding an old state would keep the log
+    /// from being all copied into the file.
     pub async fn read<T, F>(
         self: &Arc<Self>,
         credentials: Credentials,
@@ -210,19 +215,18 @@ impl AppState {
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let store = state.take()?;
-            let conn = store.connection();
-            let result = conn
+            let result = store
+                .connection()
                 .execute_batch("BEGIN")
                 .map_err(ApiError::internal)
                 .and_then(|()| {
                     let result = authenticate(&store, &credentials, role)
                         .and_then(|caller| work(&store, &caller));
                     // Nothing was written: ending the transaction cannot lose anything.
-                    let ended = conn.execute_batch("COMMIT").map_err(ApiError::internal);
-                    result.and_then(|v| ended.map(|()| v))
+                    result.and_then(|v| end_reading(&store).map(|()| v))
                 });
             // A connection left inside a transaction is not reused.
-            if conn.is_autocommit() {
+            if store.connection().is_autocommit() {
                 state.give_back(store);
             }
             result
@@ -287,6 +291,15 @@ impl AppState {
             );
         Ok(index)
     }
+}
+
+/// Ends the read transaction [`AppState::read`] opened, if it is still open.
+pub fn end_reading(store: &Store) -> Result<(), ApiError> {
+    let conn = store.connection();
+    if conn.is_autocommit() {
+        return Ok(());
+    }
+    conn.execute_batch("COMMIT").map_err(ApiError::internal)
 }
 
 /// Changes whenever a source or statement is added or removed.

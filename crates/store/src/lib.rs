@@ -117,6 +117,9 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // A log that grew under a long run of writes is cut back to 64 MiB when it starts
+        // again, rather than keeping its largest size on disk.
+        conn.pragma_update(None, "journal_size_limit", 67_108_864)?;
         conn.busy_handler(Some(wait_for_lock))?;
         let mut store = Store { conn };
         schema::migrate(&mut store.conn, &path.display().to_string())?;
@@ -162,7 +165,8 @@ impl Store {
 
     /// Moves what the write-ahead log holds into the database file as far as readers
     /// allow, without waiting for readers or writers. Answers how many pages the log
-    /// holds and how many of them are now in the database file.
+    /// holds and how many of them are now in the database file. The log starts again
+    /// from its beginning at the next write after a checkpoint that moved all of it.
     pub fn checkpoint(&self) -> Result<(i64, i64), StoreError> {
         Ok(self
             .conn
