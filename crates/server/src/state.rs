@@ -223,7 +223,10 @@ impl AppState {
                     let result = authenticate(&store, &credentials, role)
                         .and_then(|caller| work(&store, &caller));
                     // Nothing was written: ending the transaction cannot lose anything.
-                    result.and_then(|v| end_reading(&store).map(|()| v))
+                    // Ended whatever the outcome, so that the connection goes back to the
+                    // pool after a refused request too.
+                    let ended = end_reading(&store);
+                    result.and_then(|v| ended.map(|()| v))
                 });
             // A connection left inside a transaction is not reused.
             if store.connection().is_autocommit() {
