@@ -402,10 +402,10 @@ struct Job<'a> {
 }
 
 /// Imports files as one bulk import: each is read on other cores while the one before it
-/// is written (reading runs one file ahead), each is written in its own savepoint (a file
-/// that fails leaves nothing and the others go on), and the alias resolver runs once at
-/// the end, reported with the last file that changed the store. Nothing is committed
-/// before the end.
+/// is written (reading runs one file ahead), a file that cannot be read is reported and
+/// skipped, and the alias resolver runs once at the end, reported with the last file
+/// that changed the store. Nothing is committed before the end; a file that fails to
+/// write leaves nothing of the whole import (each file then reports why).
 fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Vec<FileResult>> {
     let names: Vec<(String, u64)> = jobs.iter().map(|j| (j.name.clone(), j.size)).collect();
     let mut bulk = store.bulk_import(&now())?;

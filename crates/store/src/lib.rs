@@ -62,6 +62,8 @@ pub enum StoreError {
     NoFinding(i64),
     #[error("finding {id} was already {status}")]
     AlreadyDecided { id: i64, status: String },
+    #[error("not written: an earlier file of the same import failed ({0})")]
+    Abandoned(String),
 }
 
 /// What a reader may see: their clearance, and optionally a date to see the state as of.
