@@ -184,16 +184,10 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Store, &Caller) -> Result<T, ApiError> + Send + 'static,
     {
-        let state = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let mut store = state.take()?;
-            let result = authenticate(&store, &credentials, role)
-                .and_then(|caller| work(&mut store, &caller));
-            state.give_back(store);
-            result
+        self.call_open(move |store| {
+            authenticate(store, &credentials, role).and_then(|caller| work(store, &caller))
         })
         .await
-        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
     }
 
     /// Like [`AppState::call`] for work that only reads (screenings, whose audit lines go
@@ -212,30 +206,20 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Store, &Caller) -> Result<T, ApiError> + Send + 'static,
     {
-        let state = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let store = state.take()?;
-            let result = store
+        self.call_open(move |store| {
+            store
                 .connection()
                 .execute_batch("BEGIN")
-                .map_err(ApiError::internal)
-                .and_then(|()| {
-                    let result = authenticate(&store, &credentials, role)
-                        .and_then(|caller| work(&store, &caller));
-                    // Nothing was written: ending the transaction cannot lose anything.
-                    // Ended whatever the outcome, so that the connection goes back to the
-                    // pool after a refused request too.
-                    let ended = end_reading(&store);
-                    result.and_then(|v| ended.map(|()| v))
-                });
-            // A connection left inside a transaction is not reused.
-            if store.connection().is_autocommit() {
-                state.give_back(store);
-            }
-            result
+                .map_err(ApiError::internal)?;
+            let result =
+                authenticate(store, &credentials, role).and_then(|caller| work(store, &caller));
+            // Nothing was written: ending the transaction cannot lose anything. Ended
+            // whatever the outcome, so that the connection goes back to the pool after a
+            // refused request too.
+            let ended = end_reading(store);
+            result.and_then(|v| ended.map(|()| v))
         })
         .await
-        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
     }
 
     /// Runs `work` on a pooled connection without a caller (start-up, health).
@@ -248,7 +232,10 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let mut store = state.take()?;
             let result = work(&mut store);
-            state.give_back(store);
+            // A connection left inside a transaction is not reused.
+            if store.connection().is_autocommit() {
+                state.give_back(store);
+            }
             result
         })
         .await
