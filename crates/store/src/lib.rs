@@ -104,6 +104,14 @@ fn wait_for_lock(attempt: i32) -> bool {
     attempt < SHORT + LONG
 }
 
+/// Whether an error is another connection holding a lock this one needs.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -111,7 +119,16 @@ impl Store {
         // Larger pages hold most descriptions without overflow pages; only takes effect
         // when the file is created.
         conn.pragma_update(None, "page_size", 16384)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A bulk import that had the store to itself keeps it out of write-ahead logging
+        // until it ends (see `BulkImport`): wait for it to end rather than fail.
+        let mut attempt = 0;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && wait_for_lock(attempt) => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 64 MiB of page cache and memory-mapped reads: imports and the resolver scan the

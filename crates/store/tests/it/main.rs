@@ -743,3 +743,116 @@ fn a_bulk_import_left_unfinished_leaves_nothing() {
         before
     );
 }
+
+fn journal_mode(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_bulk_import_with_the_store_to_itself_writes_through_a_rollback_journal_and_gives_wal_back() {
+    let attack = batch("stix/attack-subset.jsonl", &ReadOptions::default());
+    let misp = batch("misp/threat-actor-subset.json", &ReadOptions::default());
+    // Alone: out of write-ahead logging while it runs, back in it when it ends.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    assert_eq!(journal_mode(store.connection()), "wal");
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for b in [&attack, &misp] {
+        bulk.import(b, &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(dir.path().join("dossier.db-journal").exists());
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(journal_mode(store.connection()), "wal");
+    let alone = store.counts().unwrap_or_else(|e| panic!("{e}"));
+    // Shared with another connection (a running server): through the log, same result.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let other = open(&dir);
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for b in [&attack, &misp] {
+        bulk.import(b, &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(!dir.path().join("dossier.db-journal").exists());
+    // The other connection reads the state before the import meanwhile.
+    assert_eq!(other.counts().unwrap_or_else(|e| panic!("{e}")), (0, 0, 0));
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), alone);
+    assert_eq!(other.counts().unwrap_or_else(|e| panic!("{e}")), alone);
+    // Dropped unfinished: nothing written, and back in write-ahead logging.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    drop(store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(journal_mode(store.connection()), "wal");
+    assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), (0, 0, 0));
+}
+
+#[test]
+fn a_store_opened_during_a_bulk_import_that_has_it_alone_waits_for_the_import() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("dossier.db");
+    let mut store = open(&dir);
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    bulk.import(
+        &batch("stix/attack-subset.jsonl", &ReadOptions::default()),
+        &mut |_, _| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let opener = std::thread::spawn(move || {
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mode = journal_mode(other.connection());
+        (mode, other.counts().unwrap_or_else(|e| panic!("{e}")))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!opener.is_finished(), "the opener waits for the import");
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    let (mode, counts) = opener.join().unwrap_or_else(|_| panic!("opener panicked"));
+    assert_eq!(mode, "wal");
+    assert_eq!(counts, store.counts().unwrap_or_else(|e| panic!("{e}")));
+    assert!(counts.2 > 0);
+}
+
+#[test]
+fn a_crash_during_a_bulk_import_through_the_rollback_journal_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = loaded(&dir);
+    let before = store.counts().unwrap_or_else(|e| panic!("{e}"));
+    let size_before = std::fs::metadata(dir.path().join("dossier.db"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len();
+    // A page cache of a few pages: the import spills its pages into the database file
+    // long before it commits, as a large import does.
+    store
+        .connection()
+        .pragma_update(None, "cache_size", 4)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for rel in [
+        "stix/zirconium-bundle.json",
+        "stix/oasis-threat-actor-2.1.json",
+    ] {
+        bulk.import(&batch(rel, &ReadOptions::default()), &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // What a crash now would leave on disk: the database file as written so far and the
+    // rollback journal beside it.
+    let crashed = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for name in ["dossier.db", "dossier.db-journal"] {
+        std::fs::copy(dir.path().join(name), crashed.path().join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    drop(bulk);
+    let written =
+        std::fs::read(crashed.path().join("dossier.db")).unwrap_or_else(|e| panic!("{e}"));
+    let original = std::fs::read(dir.path().join("dossier.db")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        written.len() as u64 != size_before || written != original,
+        "the import had written into the database file"
+    );
+    let reopened = open(&crashed);
+    assert_eq!(reopened.counts().unwrap_or_else(|e| panic!("{e}")), before);
+    assert_eq!(journal_mode(reopened.connection()), "wal");
+    assert!(!crashed.path().join("dossier.db-journal").exists());
+}
