@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand};
 use dossier_ingest::ReadOptions;
 use dossier_model::{EntityId, PartialDate, Stance, Tlp};
 use dossier_server::bundled;
-use dossier_store::{AuditFilter, ImportOutcome, ReadFilter, Role, Store};
+use dossier_store::{AuditFilter, ImportOutcome, Prepared, ReadFilter, Role, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -401,8 +401,9 @@ struct Job<'a> {
     read: Box<dyn FnOnce() -> Result<dossier_ingest::Batch, String> + Send + 'a>,
 }
 
-/// Imports files as one bulk import: each is read on other cores while the one before it
-/// is written (reading runs one file ahead), a file that cannot be read is reported and
+/// Imports files as one bulk import: each is read (and its rows prepared) on other cores
+/// while the ones before it are written (reading runs up to three files ahead), and
+/// freed there once written; a file that cannot be read is reported and
 /// skipped, and the alias resolver runs once at the end, reported with the last file
 /// that changed the store. Nothing is committed before the end; a file that fails to
 /// write leaves nothing of the whole import (each file then reports why).
@@ -411,10 +412,10 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
     let mut bulk = store.bulk_import(&now())?;
     let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
     std::thread::scope(|scope| {
-        let (ready, next) = std::sync::mpsc::sync_channel(0);
+        let (ready, next) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
             for job in jobs {
-                if ready.send((job.read)()).is_err() {
+                if ready.send((job.read)().map(Prepared::new)).is_err() {
                     break;
                 }
             }
@@ -430,8 +431,8 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
             let read = next
                 .recv()
                 .unwrap_or_else(|_| Err("the reading thread stopped".to_owned()));
-            let batch = match read {
-                Ok(b) => b,
+            let prepared = match read {
+                Ok(p) => p,
                 Err(e) => {
                     bar.finish_and_clear();
                     results.push(FileResult {
@@ -446,10 +447,12 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
                 ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            bar.set_length(batch.statements.len() as u64);
+            bar.set_length(prepared.batch().statements.len() as u64);
             bar.set_message(format!("writing {name}"));
-            let result = bulk.import(&batch, &mut |done, _| bar.set_position(done));
+            let result = bulk.import_prepared(&prepared, &mut |done, _| bar.set_position(done));
             bar.finish_and_clear();
+            // A large batch takes a while to free: not on the thread that writes.
+            std::thread::spawn(move || drop(prepared));
             results.push(match result {
                 Ok(outcome) => FileResult {
                     path: name.clone(),

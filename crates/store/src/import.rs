@@ -5,6 +5,7 @@ use dossier_model::{
     name_key, ContentHash, EntityId, Object, PartialDate, Predicate, Source, SourceKind, Stance,
     Statement, Tlp, Value,
 };
+use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -195,34 +196,34 @@ impl<'t> Writer<'t> {
     }
 
     pub fn statement(&mut self, s: &Statement, source_num: i64) -> Result<(), StoreError> {
+        self.statement_with(s, &RowText::of(s), source_num)
+    }
+
+    /// Writes a statement whose row texts were worked out beforehand.
+    pub fn statement_with(
+        &mut self,
+        s: &Statement,
+        text: &RowText,
+        source_num: i64,
+    ) -> Result<(), StoreError> {
         let subject = self.entity(&s.subject)?;
         let issuer = s.issuer.as_ref().map(|i| self.entity(i)).transpose()?;
-        let mut date_text = None;
-        let (object_entity, kind, scheme, value, key) = match &s.object {
-            Object::Entity(e) => (Some(self.entity(e)?), None, None, None, None),
-            Object::Value(v) => {
-                let key = (s.predicate.is_name() || s.predicate == Predicate::EXTERNAL_ID)
-                    .then(|| name_key(&v.lexical()))
-                    .filter(|k| !k.is_empty());
-                match v {
-                    Value::Text { text } => (None, Some("text"), None, Some(text.as_str()), key),
-                    Value::Date { date } => {
-                        let text: &str = date_text.insert(date.to_string());
-                        (None, Some("date"), None, Some(text), key)
-                    }
-                    Value::Identifier { scheme, value } => (
-                        None,
-                        Some("identifier"),
-                        Some(scheme.as_str()),
-                        Some(value.as_str()),
-                        key,
-                    ),
-                }
-            }
+        let key = text.key.as_deref();
+        let (object_entity, kind, scheme, value) = match &s.object {
+            Object::Entity(e) => (Some(self.entity(e)?), None, None, None),
+            Object::Value(v) => match v {
+                Value::Text { text } => (None, Some("text"), None, Some(text.as_str())),
+                Value::Date { .. } => (None, Some("date"), None, text.date.as_deref()),
+                Value::Identifier { scheme, value } => (
+                    None,
+                    Some("identifier"),
+                    Some(scheme.as_str()),
+                    Some(value.as_str()),
+                ),
+            },
         };
-        let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
         self.insert_statement.execute(params![
-            s.id().0,
+            text.id,
             subject,
             s.predicate.as_str(),
             object_entity,
@@ -233,14 +234,82 @@ impl<'t> Writer<'t> {
             s.stance.as_str(),
             source_num,
             issuer,
-            date(s.valid_from),
-            date(s.valid_to),
-            date(s.stated_at),
+            text.valid_from,
+            text.valid_to,
+            text.stated_at,
             s.confidence.map(|c| c.get()),
             s.marking.rank(),
             s.note,
         ])?;
         Ok(())
+    }
+}
+
+/// What a statement's row holds that is worked out from the statement alone: its id, the
+/// key its name is found by, its dates as text.
+pub(crate) struct RowText {
+    id: String,
+    key: Option<String>,
+    /// The object, when it is a date.
+    date: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    stated_at: Option<String>,
+}
+
+impl RowText {
+    pub(crate) fn of(s: &Statement) -> Self {
+        let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
+        let (key, object_date) = match &s.object {
+            Object::Entity(_) => (None, None),
+            Object::Value(v) => (
+                (s.predicate.is_name() || s.predicate == Predicate::EXTERNAL_ID)
+                    .then(|| name_key(&v.lexical()))
+                    .filter(|k| !k.is_empty()),
+                match v {
+                    Value::Date { date } => Some(date.to_string()),
+                    _ => None,
+                },
+            ),
+        };
+        RowText {
+            id: s.id().0,
+            key,
+            date: object_date,
+            valid_from: date(s.valid_from),
+            valid_to: date(s.valid_to),
+            stated_at: date(s.stated_at),
+        }
+    }
+}
+
+/// A batch with its statements' row texts worked out beforehand ([`RowText`]: ids, name
+/// keys, dates). That needs no store: done on the thread that read the batch, on every
+/// core, it leaves the one thread that writes only writing.
+#[derive(Debug)]
+pub struct Prepared {
+    batch: Batch,
+    rows: Vec<RowText>,
+}
+
+impl std::fmt::Debug for RowText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
+impl Prepared {
+    pub fn new(batch: Batch) -> Self {
+        let rows = batch.statements.par_iter().map(RowText::of).collect();
+        Prepared { batch, rows }
+    }
+
+    pub fn batch(&self) -> &Batch {
+        &self.batch
+    }
+
+    pub fn into_batch(self) -> Batch {
+        self.batch
     }
 }
 
@@ -291,10 +360,29 @@ impl BulkImport<'_> {
         batch: &Batch,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportOutcome, StoreError> {
+        let rows: Vec<RowText> = batch.statements.iter().map(RowText::of).collect();
+        self.write(batch, &rows, progress)
+    }
+
+    /// [`BulkImport::import`] of a batch prepared beforehand.
+    pub fn import_prepared(
+        &mut self,
+        prepared: &Prepared,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportOutcome, StoreError> {
+        self.write(&prepared.batch, &prepared.rows, progress)
+    }
+
+    fn write(
+        &mut self,
+        batch: &Batch,
+        rows: &[RowText],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportOutcome, StoreError> {
         if let Some(first) = &self.failed {
             return Err(StoreError::Abandoned(first.clone()));
         }
-        match write_version(self.conn, batch, &self.imported_at, progress) {
+        match write_version(self.conn, batch, rows, &self.imported_at, progress) {
             Ok((outcome, affects_links)) => {
                 self.resolve |= affects_links;
                 Ok(outcome)
@@ -377,6 +465,7 @@ fn back_to_wal(conn: &Connection) {
 fn write_version(
     conn: &Connection,
     batch: &Batch,
+    rows: &[RowText],
     imported_at: &str,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(ImportOutcome, bool), StoreError> {
@@ -403,8 +492,8 @@ fn write_version(
     ];
     let num = writer.source(&batch.source, counts, &diagnostics, imported_at)?;
     let total = batch.statements.len() as u64;
-    for (i, s) in batch.statements.iter().enumerate() {
-        writer.statement(s, num)?;
+    for (i, (s, text)) in batch.statements.iter().zip(rows).enumerate() {
+        writer.statement_with(s, text, num)?;
         if i % 4096 == 0 {
             progress(i as u64, total);
         }

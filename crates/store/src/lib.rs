@@ -29,7 +29,7 @@ pub use diff::{DiffChange, DiffEntity, SourceDiff};
 pub use findings::{
     Decision, DecisionOutcome, DocumentOutcome, Finding, FindingFilter, NewFinding,
 };
-pub use import::{BulkImport, ImportOutcome, SourceRecord};
+pub use import::{BulkImport, ImportOutcome, Prepared, SourceRecord};
 pub use resolve::{Ambiguity, Resolution};
 pub use taxii::{
     normalise_timestamp, BadCursor, Collection, Scope, StixPage, StixQuery, StoredObject,

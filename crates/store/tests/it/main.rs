@@ -856,3 +856,66 @@ fn a_crash_during_a_bulk_import_through_the_rollback_journal_leaves_the_store_as
     assert_eq!(journal_mode(reopened.connection()), "wal");
     assert!(!crashed.path().join("dossier.db-journal").exists());
 }
+
+#[test]
+fn a_prepared_batch_writes_the_same_rows_as_the_batch() {
+    let rows = |store: &Store| -> Vec<String> {
+        let mut q = store
+            .connection()
+            .prepare(
+                "SELECT s.id, e.id, s.predicate, o.id, s.value_kind, s.value_scheme, s.value, \
+                 s.name_key, s.stance, i.id, s.valid_from, s.valid_to, s.stated_at, s.confidence, \
+                 s.marking, s.note FROM statement s JOIN entity e ON e.num = s.subject \
+                 LEFT JOIN entity o ON o.num = s.object_entity LEFT JOIN entity i ON i.num = s.issuer \
+                 ORDER BY s.id",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = q
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..16)
+                    .map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}"))))
+                    .collect();
+                Ok(cells.join("|"))
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+    };
+    let files = [
+        "stix/attack-subset.jsonl",
+        "misp/threat-actor-subset.json",
+        "misp/country-subset.json",
+    ];
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut plain = open(&dir);
+    let mut bulk = plain.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for rel in files {
+        bulk.import(&batch(rel, &ReadOptions::default()), &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    let other = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut prepared = open(&other);
+    let mut bulk = prepared.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for rel in files {
+        let p = dossier_store::Prepared::new(batch(rel, &ReadOptions::default()));
+        bulk.import_prepared(&p, &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (rows(&plain), rows(&prepared));
+    assert!(a.len() > 300, "{} rows", a.len());
+    // Rows with name keys and dates are among them.
+    let count = |sql: &str| -> i64 {
+        plain
+            .connection()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(count("SELECT count(*) FROM statement WHERE name_key IS NOT NULL") > 50);
+    assert!(
+        count(
+            "SELECT count(*) FROM statement WHERE coalesce(valid_from, valid_to, stated_at) IS NOT NULL"
+        ) > 50
+    );
+    assert_eq!(a, b);
+}
