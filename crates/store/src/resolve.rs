@@ -139,6 +139,9 @@ pub(crate) fn run(tx: &Connection, at: &str) -> Result<Resolution, StoreError> {
 
     // Names, aliases and external ids of threat actors that are not revoked, from the
     // sources in view; the numbers are the store's own, so the list is safe to inline.
+    // The sources in view hold most statements: read in table order (`+s.source`, `NOT
+    // INDEXED`) rather than source by source through the index, which fetched every row
+    // by a seek (bundled data: 32 ms, 9 ms in table order).
     let mut nums: Vec<i64> = visible_nums.iter().copied().collect();
     nums.sort_unstable();
     let list = nums
@@ -150,12 +153,12 @@ pub(crate) fn run(tx: &Connection, at: &str) -> Result<Resolution, StoreError> {
     let named = query(
         tx,
         &format!(
-            "s.source IN ({list}) AND s.stance = 'asserts' AND s.name_key IS NOT NULL \
+            "+s.source IN ({list}) AND s.stance = 'asserts' AND s.name_key IS NOT NULL \
              AND s.predicate IN ('name', 'alias', 'external_id') \
-             AND s.subject IN (SELECT subject FROM statement WHERE predicate = 'is_a' \
+             AND s.subject IN (SELECT subject FROM statement NOT INDEXED WHERE predicate = 'is_a' \
                  AND value = '{actor}' AND source IN ({list})) \
-             AND s.subject NOT IN (SELECT subject FROM statement WHERE predicate = 'status' \
-                 AND value = 'revoked' AND source IN ({list}))"
+             AND s.subject NOT IN (SELECT subject FROM statement NOT INDEXED \
+                 WHERE predicate = 'status' AND value = 'revoked' AND source IN ({list}))"
         ),
         [],
     )?;
@@ -197,7 +200,11 @@ pub(crate) fn run(tx: &Connection, at: &str) -> Result<Resolution, StoreError> {
     }
 
     // Analysts' word first: the latest entry per pair keeps apart or joins.
-    let manual = query(tx, "s.predicate = 'same_as' AND src.kind = 'manual'", [])?;
+    let manual = query(
+        tx,
+        "s.predicate = 'same_as' AND s.source IN (SELECT num FROM source WHERE kind = 'manual')",
+        [],
+    )?;
     let manual: Vec<_> = manual
         .into_iter()
         .filter(|s| visible(s, &visible_nums, &filter))
@@ -303,12 +310,14 @@ fn resolver_source(level: Tlp) -> Source {
     s
 }
 
+/// Read in table order like the names: through the index of objects, every relation
+/// was fetched by a seek.
 fn similar_rows(tx: &Connection, list: &str) -> Result<Vec<crate::statements::Stored>, StoreError> {
     query(
         tx,
         &format!(
-            "s.source IN ({list}) AND s.stance = 'asserts' AND s.predicate = 'similar_to' \
-             AND s.object_entity IS NOT NULL AND coalesce(s.confidence, 0) >= 70"
+            "+s.source IN ({list}) AND s.stance = 'asserts' AND s.predicate = 'similar_to' \
+             AND +s.object_entity IS NOT NULL AND coalesce(s.confidence, 0) >= 70"
         ),
         [],
     )
