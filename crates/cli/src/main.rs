@@ -402,17 +402,17 @@ struct Job<'a> {
 }
 
 /// Imports files as one bulk import: each is read (and its rows prepared) on other cores
-/// while the ones before it are written (reading runs up to three files ahead), and
-/// freed there once written; a file that cannot be read is reported and
+/// while the ones before it are written (reading starts before the store is taken and
+/// runs up to four files ahead), and freed there once written; a file that cannot be
+/// read is reported and
 /// skipped, and the alias resolver runs once at the end, reported with the last file
 /// that changed the store. Nothing is committed before the end; a file that fails to
 /// write leaves nothing of the whole import (each file then reports why).
 fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Vec<FileResult>> {
     let names: Vec<(String, u64)> = jobs.iter().map(|j| (j.name.clone(), j.size)).collect();
-    let mut bulk = store.bulk_import(&now())?;
     let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
-    std::thread::scope(|scope| {
-        let (ready, next) = std::sync::mpsc::sync_channel(2);
+    let bulk = std::thread::scope(|scope| {
+        let (ready, next) = std::sync::mpsc::sync_channel(3);
         scope.spawn(move || {
             for job in jobs {
                 if ready.send((job.read)().map(Prepared::new)).is_err() {
@@ -420,6 +420,7 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
                 }
             }
         });
+        let mut bulk = store.bulk_import(&now())?;
         for (name, size) in &names {
             let bar = if quiet || *size < 1 << 20 {
                 ProgressBar::hidden()
@@ -466,7 +467,8 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
                 },
             });
         }
-    });
+        anyhow::Ok(bulk)
+    })?;
     match bulk.finish() {
         Ok(resolution) => {
             if let Some(last) = results

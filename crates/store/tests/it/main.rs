@@ -919,3 +919,57 @@ fn a_prepared_batch_writes_the_same_rows_as_the_batch() {
     );
     assert_eq!(a, b);
 }
+
+#[test]
+fn indexes_a_load_into_an_empty_store_builds_at_its_end_are_there_however_it_ends() {
+    let schema = |store: &Store| -> Vec<(String, String)> {
+        let mut q = store
+            .connection()
+            .prepare("SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        rows.map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+    };
+    let attack = batch("stix/attack-subset.jsonl", &ReadOptions::default());
+    let misp = batch("misp/threat-actor-subset.json", &ReadOptions::default());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let fresh = schema(&store);
+    assert!(fresh.iter().any(|(n, _)| n == "statement_name_key"));
+    // Finished.
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    for b in [&attack, &misp] {
+        bulk.import(b, &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(schema(&store), fresh);
+    // Found through the rebuilt name index.
+    let hits = store
+        .search("Zirconium", ReadFilter::default(), 10)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!hits.is_empty());
+    // Dropped unfinished.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = open(&dir);
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    bulk.import(&attack, &mut |_, _| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(bulk);
+    assert_eq!(schema(&store), fresh);
+    // Failed on a write.
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TRIGGER refuse BEFORE INSERT ON stix_object \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut bulk = store.bulk_import(NOW).unwrap_or_else(|e| panic!("{e}"));
+    assert!(bulk.import(&attack, &mut |_, _| {}).is_err());
+    assert!(bulk.finish().is_err());
+    assert_eq!(schema(&store), fresh);
+    assert_eq!(store.counts().unwrap_or_else(|e| panic!("{e}")), (0, 0, 0));
+}
