@@ -330,8 +330,6 @@ impl Prepared {
 /// imported into through its log as usual.
 pub struct BulkImport<'s> {
     conn: &'s Connection,
-    /// Indexes dropped at the start, to build again at the end ([`DEFERRED`]).
-    deferred: Vec<String>,
     /// The import took the store out of write-ahead logging, to put back at the end.
     left_wal: bool,
     /// Always there until `finish` or drop take it.
@@ -406,9 +404,6 @@ impl BulkImport<'_> {
             what: "bulk import",
             value: "finished twice".to_owned(),
         })?;
-        for sql in &self.deferred {
-            tx.execute_batch(sql)?;
-        }
         let resolution = if self.resolve {
             Some(resolve::run(&tx, &self.imported_at)?)
         } else {
@@ -431,51 +426,6 @@ impl Drop for BulkImport<'_> {
             back_to_wal(self.conn);
         }
     }
-}
-
-/// Indexes that nothing reads while an import writes (the subject index is read: by the
-/// check whether a version changes links, and for the names of STIX objects made from
-/// statements). An import into an empty table builds them once at its end, by sorting,
-/// instead of inserting into them row by row (loading the bundled data: ~40 ms less).
-const DEFERRED: [(&str, &[&str]); 2] = [
-    (
-        "statement",
-        &["statement_object", "statement_name_key", "statement_source"],
-    ),
-    (
-        "stix_object",
-        &["stix_object_seq", "stix_object_marking", "stix_object_id"],
-    ),
-];
-
-/// Drops the [`DEFERRED`] indexes of the tables that are empty; answers the statements
-/// that create them again.
-fn defer_indexes(tx: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut deferred = Vec::new();
-    for (table, indexes) in DEFERRED {
-        let empty: bool = tx.query_row(
-            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
-            [],
-            |r| r.get(0),
-        )?;
-        if !empty {
-            continue;
-        }
-        for index in indexes {
-            let sql: Option<String> = tx
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
-                    [index],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(sql) = sql {
-                tx.execute_batch(&format!("DROP INDEX {index}"))?;
-                deferred.push(sql);
-            }
-        }
-    }
-    Ok(deferred)
 }
 
 /// Takes the store out of write-ahead logging when no other connection has it open
@@ -619,20 +569,14 @@ impl Store {
         // Immediate: take the write lock before reading, so two imports wait for each
         // other instead of failing on the upgrade from reader to writer.
         match Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate) {
-            Ok(tx) => {
-                let mut bulk = BulkImport {
-                    deferred: Vec::new(),
-                    conn: &self.conn,
-                    left_wal,
-                    tx: Some(tx),
-                    imported_at: imported_at.to_owned(),
-                    resolve: false,
-                    failed: None,
-                };
-                // On failure, dropping `bulk` rolls back and restores the connection.
-                bulk.deferred = defer_indexes(bulk.conn)?;
-                Ok(bulk)
-            }
+            Ok(tx) => Ok(BulkImport {
+                conn: &self.conn,
+                left_wal,
+                tx: Some(tx),
+                imported_at: imported_at.to_owned(),
+                resolve: false,
+                failed: None,
+            }),
             Err(e) => {
                 // Best effort: the error that stopped the import is the one to report.
                 let _ = self.conn.pragma_update(None, "foreign_keys", true);
