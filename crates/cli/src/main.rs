@@ -402,16 +402,20 @@ struct Job<'a> {
 }
 
 /// Imports files as one bulk import: each is read (and its rows prepared) on other cores
-/// while the ones before it are written (reading starts before the store is taken and
-/// runs up to four files ahead), and freed there once written; a file that cannot be
-/// read is reported and
+/// while the ones before it are written (reading starts before the store is opened
+/// with `open_store`, and runs up to four files ahead), and freed there once written; a
+/// file that cannot be read is reported and
 /// skipped, and the alias resolver runs once at the end, reported with the last file
 /// that changed the store. Nothing is committed before the end; a file that fails to
 /// write leaves nothing of the whole import (each file then reports why).
-fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Vec<FileResult>> {
+fn import_files<S: std::borrow::BorrowMut<Store>>(
+    open_store: impl FnOnce() -> Result<S>,
+    jobs: Vec<Job<'_>>,
+    quiet: bool,
+) -> Result<Vec<FileResult>> {
     let names: Vec<(String, u64)> = jobs.iter().map(|j| (j.name.clone(), j.size)).collect();
     let mut results: Vec<FileResult> = Vec::with_capacity(jobs.len());
-    let bulk = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let (ready, next) = std::sync::mpsc::sync_channel(3);
         scope.spawn(move || {
             for job in jobs {
@@ -420,7 +424,8 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
                 }
             }
         });
-        let mut bulk = store.bulk_import(&now())?;
+        let mut store = open_store()?;
+        let mut bulk = store.borrow_mut().bulk_import(&now())?;
         for (name, size) in &names {
             let bar = if quiet || *size < 1 << 20 {
                 ProgressBar::hidden()
@@ -467,29 +472,29 @@ fn import_files(store: &mut Store, jobs: Vec<Job<'_>>, quiet: bool) -> Result<Ve
                 },
             });
         }
-        anyhow::Ok(bulk)
-    })?;
-    match bulk.finish() {
-        Ok(resolution) => {
-            if let Some(last) = results
-                .iter_mut()
-                .filter_map(|r| r.outcome.as_mut())
-                .rfind(|o| !o.already_present)
-            {
-                last.resolution = resolution;
+        match bulk.finish() {
+            Ok(resolution) => {
+                if let Some(last) = results
+                    .iter_mut()
+                    .filter_map(|r| r.outcome.as_mut())
+                    .rfind(|o| !o.already_present)
+                {
+                    last.resolution = resolution;
+                }
             }
-        }
-        Err(e) => {
-            for r in &mut results {
-                if r.outcome.take().is_some() {
-                    r.error = Some(format!(
-                        "{}: import failed, nothing was written: {e}",
-                        r.path
-                    ));
+            Err(e) => {
+                for r in &mut results {
+                    if r.outcome.take().is_some() {
+                        r.error = Some(format!(
+                            "{}: import failed, nothing was written: {e}",
+                            r.path
+                        ));
+                    }
                 }
             }
         }
-    }
+        anyhow::Ok(())
+    })?;
     Ok(results)
 }
 
@@ -517,7 +522,7 @@ fn init(store: &mut Store, quiet: bool) -> Result<Vec<FileResult>> {
             read: Box::new(move || b.read()),
         })
         .collect();
-    import_files(store, jobs, quiet)
+    import_files(|| Ok(store), jobs, quiet)
 }
 
 /// Loads the bundled data into an empty database before a read.
@@ -576,10 +581,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             no_init,
             published,
         } => {
-            let mut store = open(cli)?;
-            if !no_init {
-                ensure_initialised(&mut store, cli.json)?;
-            }
             let options = ReadOptions {
                 default_marking: *tlp,
                 dataset: dataset.clone(),
@@ -601,7 +602,15 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     }),
                 })
                 .collect();
-            let results = import_files(&mut store, jobs, cli.json)?;
+            // The files are read while the store opens (and loads the bundled data).
+            let open_store = || {
+                let mut store = open(cli)?;
+                if !no_init {
+                    ensure_initialised(&mut store, cli.json)?;
+                }
+                Ok(store)
+            };
+            let results = import_files(open_store, jobs, cli.json)?;
             report(&results, cli.json)
         }
         Command::Show { query, as_of } => {
@@ -760,7 +769,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     read: Box::new(move || feed.read(mirror)),
                 })
                 .collect();
-            let results = import_files(&mut store, jobs, cli.json)?;
+            let results = import_files(|| Ok(&mut store), jobs, cli.json)?;
             report(&results, cli.json)
         }
         Command::Sources { action } => {
