@@ -132,6 +132,7 @@ pub(crate) struct Writer<'t> {
     tx: &'t Connection,
     entities: HashMap<String, i64>,
     insert_entity: rusqlite::CachedStatement<'t>,
+    find_entity: rusqlite::CachedStatement<'t>,
     insert_statement: rusqlite::CachedStatement<'t>,
 }
 
@@ -140,9 +141,10 @@ impl<'t> Writer<'t> {
         Ok(Writer {
             tx,
             entities: HashMap::new(),
-            insert_entity: tx.prepare_cached(
-                "INSERT INTO entity(id) VALUES (?1) ON CONFLICT(id) DO UPDATE SET id = excluded.id RETURNING num",
-            )?,
+            // A plain insert and, for an entity already there, a lookup: an upsert
+            // returning the number cost more for the many new ones.
+            insert_entity: tx.prepare_cached("INSERT OR IGNORE INTO entity(id) VALUES (?1)")?,
+            find_entity: tx.prepare_cached("SELECT num FROM entity WHERE id = ?1")?,
             insert_statement: tx.prepare_cached(
                 "INSERT INTO statement (id, subject, predicate, object_entity, value_kind, value_scheme, value, \
                  name_key, stance, source, issuer, valid_from, valid_to, stated_at, confidence, marking, note) \
@@ -155,7 +157,11 @@ impl<'t> Writer<'t> {
         if let Some(&num) = self.entities.get(id.as_str()) {
             return Ok(num);
         }
-        let num: i64 = self.insert_entity.query_row([id.as_str()], |r| r.get(0))?;
+        let num: i64 = if self.insert_entity.execute([id.as_str()])? == 1 {
+            self.tx.last_insert_rowid()
+        } else {
+            self.find_entity.query_row([id.as_str()], |r| r.get(0))?
+        };
         self.entities.insert(id.as_str().to_owned(), num);
         Ok(num)
     }
