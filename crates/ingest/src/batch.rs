@@ -80,22 +80,42 @@ pub struct StixObjectText {
 /// Collects statements, dropping exact repeats.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
-    /// Hash of a statement to the positions of statements with that hash (a fast
-    /// non-cryptographic hash; equal hashes are compared in full).
-    seen: rustc_hash::FxHashMap<u64, Vec<usize>>,
+    /// Hash of a statement (a fast non-cryptographic hash; equal hashes are compared in
+    /// full) to the position of the first statement with that hash.
+    first: rustc_hash::FxHashMap<u64, usize>,
+    /// The positions of further statements whose hash another one has (rare).
+    more: rustc_hash::FxHashMap<u64, Vec<usize>>,
     pub statements: Vec<Statement>,
 }
 
 impl Collector {
+    /// The hash [`Collector::push_hashed`] is given; readers that make statements on
+    /// several threads work it out there.
+    pub fn hash_of(s: &Statement) -> u64 {
+        rustc_hash::FxBuildHasher.hash_one(s)
+    }
+
     pub fn push(&mut self, s: Statement) {
-        let slots = self
-            .seen
-            .entry(rustc_hash::FxBuildHasher.hash_one(&s))
-            .or_default();
-        if slots.iter().any(|&i| self.statements[i] == s) {
-            return;
+        self.push_hashed(Self::hash_of(&s), s);
+    }
+
+    pub fn push_hashed(&mut self, hash: u64, s: Statement) {
+        let at = self.statements.len();
+        match self.first.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
+            std::collections::hash_map::Entry::Occupied(first) => {
+                if self.statements[*first.get()] == s {
+                    return;
+                }
+                let more = self.more.entry(hash).or_default();
+                if more.iter().any(|&i| self.statements[i] == s) {
+                    return;
+                }
+                more.push(at);
+            }
         }
-        slots.push(self.statements.len());
         self.statements.push(s);
     }
 }

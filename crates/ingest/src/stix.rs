@@ -72,7 +72,8 @@ struct StixObject {
 
 /// One record as found in the file, with where it was and its text.
 struct Record<'a> {
-    obj: StixObject,
+    /// Boxed: records are moved about whole while the file is read.
+    obj: Box<StixObject>,
     raw: &'a str,
     place: Place,
     line: u64,
@@ -143,15 +144,16 @@ pub(crate) fn read_lines(
         .map(|(i, l)| (i as u64 + 1, l))
         .collect();
     // Lines are independent: decode them on every core, then report in file order.
-    let (hash, decoded): (ContentHash, Vec<Result<StixObject, serde_json::Error>>) = rayon::join(
-        || ContentHash::of(bytes),
-        || {
-            lines
-                .par_iter()
-                .map(|(_, line)| serde_json::from_str::<StixObject>(line))
-                .collect()
-        },
-    );
+    let (hash, decoded): (ContentHash, Vec<Result<Box<StixObject>, serde_json::Error>>) =
+        rayon::join(
+            || ContentHash::of(bytes),
+            || {
+                lines
+                    .par_iter()
+                    .map(|(_, line)| serde_json::from_str::<Box<StixObject>>(line))
+                    .collect()
+            },
+        );
     let mut records = Vec::with_capacity(lines.len());
     let mut report = Report {
         received: lines.len() as u64,
@@ -212,7 +214,7 @@ fn decode_members<'a>(
     let lines = Lines::new(text);
     for (place, raw) in raws {
         let line = lines.line_at(offset_in(text, raw.get()));
-        match serde_json::from_str::<StixObject>(raw.get()) {
+        match serde_json::from_str::<Box<StixObject>>(raw.get()) {
             Ok(obj) => records.push(Record {
                 obj,
                 raw: raw.get(),
@@ -253,23 +255,33 @@ fn convert(
         message,
     };
 
-    // Keep the newest version of each id.
-    let mut records: Vec<Record<'_>> = Vec::with_capacity(decoded.len());
-    let mut by_id: rustc_hash::FxHashMap<String, usize> = Default::default();
-    for r in decoded {
-        match by_id.get(&r.obj.id) {
-            Some(&i) => {
+    // Keep the newest version of each id, where the id was first seen.
+    let mut newest: rustc_hash::FxHashMap<&str, (usize, usize)> = Default::default();
+    for (i, r) in decoded.iter().enumerate() {
+        match newest.entry(r.obj.id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(mut seen) => {
                 report.duplicate += 1;
-                if timestamp_key(&r.obj.modified) > timestamp_key(&records[i].obj.modified) {
-                    records[i] = r;
+                let (first, best) = *seen.get();
+                if timestamp_key(&r.obj.modified) > timestamp_key(&decoded[best].obj.modified) {
+                    seen.insert((first, i));
                 }
             }
-            None => {
-                by_id.insert(r.obj.id.clone(), records.len());
-                records.push(r);
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((i, i));
             }
         }
     }
+    let keep: Vec<(usize, usize)> = {
+        let mut keep: Vec<(usize, usize)> = newest.into_values().collect();
+        keep.sort_unstable();
+        keep
+    };
+    let mut decoded: Vec<Option<Record<'_>>> = decoded.into_iter().map(Some).collect();
+    let records: Vec<Record<'_>> = keep
+        .into_iter()
+        .filter_map(|(_, best)| decoded[best].take())
+        .collect();
+    drop(decoded);
 
     // Markings defined in the file, and names of identities for the publisher.
     // Marking definitions in the file: TLP levels, and other (statement) markings that
@@ -297,20 +309,24 @@ fn convert(
         markings: &markings,
         default_marking: options.default_marking,
     };
-    let converted: Vec<(Outcome, Vec<Statement>)> = records
+    let converted: Vec<(Outcome, Vec<(u64, Statement)>)> = records
         .par_iter()
         .map(|r| {
             let mut statements = Vec::new();
             let outcome = convert_object(&r.obj, &ctx, &mut statements);
-            (outcome, statements)
+            let hashed = statements
+                .into_iter()
+                .map(|s| (Collector::hash_of(&s), s))
+                .collect();
+            (outcome, hashed)
         })
         .collect();
     let mut out = Collector::default();
     let mut ignored: HashMap<String, u64> = HashMap::new();
     let mut rejected_ids: std::collections::HashSet<&str> = Default::default();
     for (r, (outcome, statements)) in records.iter().zip(converted) {
-        for s in statements {
-            out.push(s);
+        for (hash, s) in statements {
+            out.push_hashed(hash, s);
         }
         match outcome {
             Outcome::Accepted(warnings) => {
@@ -350,7 +366,7 @@ fn convert(
     }
     // Freeing the decoded objects takes a while (ATT&CK: 10-17 ms, their strings were
     // allocated on other threads): not on the way to the writer.
-    let objects: Vec<StixObject> = records.into_iter().map(|r| r.obj).collect();
+    let objects: Vec<Box<StixObject>> = records.into_iter().map(|r| r.obj).collect();
     std::thread::spawn(move || drop(objects));
     Ok(Batch {
         source,

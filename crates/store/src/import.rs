@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use dossier_ingest::Batch;
 use dossier_model::{
     name_key, ContentHash, EntityId, Object, PartialDate, Predicate, Source, SourceKind, Stance,
@@ -130,7 +128,7 @@ pub(crate) fn load_sources(conn: &Connection) -> Result<Vec<SourceRecord>, Store
 /// runs for every statement are prepared once per writer.
 pub(crate) struct Writer<'t> {
     tx: &'t Connection,
-    entities: HashMap<String, i64>,
+    entities: rustc_hash::FxHashMap<String, i64>,
     insert_entity: rusqlite::CachedStatement<'t>,
     find_entity: rusqlite::CachedStatement<'t>,
     insert_statement: rusqlite::CachedStatement<'t>,
@@ -140,7 +138,7 @@ impl<'t> Writer<'t> {
     pub fn new(tx: &'t Connection) -> Result<Self, StoreError> {
         Ok(Writer {
             tx,
-            entities: HashMap::new(),
+            entities: rustc_hash::FxHashMap::default(),
             // A plain insert and, for an entity already there, a lookup: an upsert
             // returning the number cost more for the many new ones.
             insert_entity: tx.prepare_cached("INSERT OR IGNORE INTO entity(id) VALUES (?1)")?,
