@@ -407,10 +407,13 @@ struct Job<'a> {
 /// file that cannot be read is reported and
 /// skipped, and the alias resolver runs once at the end, reported with the last file
 /// that changed the store. Nothing is committed before the end; a file that fails to
-/// write leaves nothing of the whole import (each file then reports why).
+/// write leaves nothing of the whole import (each file then reports why). Downloads
+/// (`slow_inputs`) are imported through the store's log, so that commands run meanwhile
+/// never wait for them.
 fn import_files<S: std::borrow::BorrowMut<Store>>(
     open_store: impl FnOnce() -> Result<S>,
     jobs: Vec<Job<'_>>,
+    slow_inputs: bool,
     quiet: bool,
 ) -> Result<Vec<FileResult>> {
     let names: Vec<(String, u64)> = jobs.iter().map(|j| (j.name.clone(), j.size)).collect();
@@ -425,7 +428,12 @@ fn import_files<S: std::borrow::BorrowMut<Store>>(
             }
         });
         let mut store = open_store()?;
-        let mut bulk = store.borrow_mut().bulk_import(&now())?;
+        let store = store.borrow_mut();
+        let mut bulk = if slow_inputs {
+            store.bulk_import_through_log(&now())?
+        } else {
+            store.bulk_import(&now())?
+        };
         for (name, size) in &names {
             let bar = if quiet || *size < 1 << 20 {
                 ProgressBar::hidden()
@@ -522,7 +530,7 @@ fn init(store: &mut Store, quiet: bool) -> Result<Vec<FileResult>> {
             read: Box::new(move || b.read()),
         })
         .collect();
-    import_files(|| Ok(store), jobs, quiet)
+    import_files(|| Ok(store), jobs, false, quiet)
 }
 
 /// Loads the bundled data into an empty database before a read.
@@ -610,7 +618,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 }
                 Ok(store)
             };
-            let results = import_files(open_store, jobs, cli.json)?;
+            let results = import_files(open_store, jobs, false, cli.json)?;
             report(&results, cli.json)
         }
         Command::Show { query, as_of } => {
@@ -769,7 +777,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     read: Box::new(move || feed.read(mirror)),
                 })
                 .collect();
-            let results = import_files(|| Ok(&mut store), jobs, cli.json)?;
+            let results = import_files(|| Ok(&mut store), jobs, true, cli.json)?;
             report(&results, cli.json)
         }
         Command::Sources { action } => {

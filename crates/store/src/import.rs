@@ -331,7 +331,8 @@ impl Prepared {
 /// first and copied at the checkpoint (loading the bundled data: commit 60 ms instead of
 /// 140). A connection that opens the store meanwhile waits for the import to end
 /// ([`Store::open`]); a store that other connections hold open (a running server) is
-/// imported into through its log as usual.
+/// imported into through its log as usual, and so is every
+/// [`Store::bulk_import_through_log`].
 pub struct BulkImport<'s> {
     conn: &'s Connection,
     /// The import took the store out of write-ahead logging, to put back at the end.
@@ -549,9 +550,21 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Starts importing several source versions together (see [`BulkImport`]).
+    /// Starts importing several source versions together (see [`BulkImport`]), taking
+    /// the store to itself when nothing else has it open: for inputs at hand (files),
+    /// which keep it only as long as they take to write.
     pub fn bulk_import(&mut self, imported_at: &str) -> Result<BulkImport<'_>, StoreError> {
         self.begin_import(imported_at, true)
+    }
+
+    /// [`Store::bulk_import`] that always writes through the write-ahead log, so that
+    /// nobody opening the store meanwhile waits: for inputs that arrive slowly
+    /// (downloads), which would keep a store taken to itself for as long as they take.
+    pub fn bulk_import_through_log(
+        &mut self,
+        imported_at: &str,
+    ) -> Result<BulkImport<'_>, StoreError> {
+        self.begin_import(imported_at, false)
     }
 
     /// `alone`: take the store out of write-ahead logging when no other connection has

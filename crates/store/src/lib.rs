@@ -64,6 +64,8 @@ pub enum StoreError {
     AlreadyDecided { id: i64, status: String },
     #[error("not written: an earlier file of the same import failed ({0})")]
     Abandoned(String),
+    #[error("database {0} is still held by an import (another dossier command) after two minutes")]
+    HeldByImport(String),
 }
 
 /// What a reader may see: their clearance, and optionally a date to see the state as of.
@@ -104,6 +106,13 @@ fn wait_for_lock(attempt: i32) -> bool {
     attempt < SHORT + LONG
 }
 
+/// Waits for a bulk import that has the store to itself: naps of 10 ms, for up to two
+/// minutes in all.
+fn wait_for_bulk_import(attempt: i32) -> bool {
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    attempt < 12_000
+}
+
 /// Whether an error is another connection holding a lock this one needs.
 pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
@@ -120,12 +129,16 @@ impl Store {
         // when the file is created.
         conn.pragma_update(None, "page_size", 16384)?;
         // A bulk import that had the store to itself keeps it out of write-ahead logging
-        // until it ends (see `BulkImport`): wait for it to end rather than fail.
+        // until it ends (see `BulkImport`): wait for it to end rather than fail, as long
+        // as a large import of files may take.
         let mut attempt = 0;
         loop {
             match conn.pragma_update(None, "journal_mode", "WAL") {
                 Ok(()) => break,
-                Err(e) if is_busy(&e) && wait_for_lock(attempt) => attempt += 1,
+                Err(e) if is_busy(&e) && wait_for_bulk_import(attempt) => attempt += 1,
+                Err(e) if is_busy(&e) => {
+                    return Err(StoreError::HeldByImport(path.display().to_string()))
+                }
                 Err(e) => return Err(e.into()),
             }
         }

@@ -919,3 +919,25 @@ fn a_prepared_batch_writes_the_same_rows_as_the_batch() {
     );
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_bulk_import_through_the_log_never_makes_an_opener_wait() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("dossier.db");
+    let mut store = open(&dir);
+    let mut bulk = store
+        .bulk_import_through_log(NOW)
+        .unwrap_or_else(|e| panic!("{e}"));
+    bulk.import(
+        &batch("stix/attack-subset.jsonl", &ReadOptions::default()),
+        &mut |_, _| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!dir.path().join("dossier.db-journal").exists());
+    // Opens at once, in the log's mode, and reads the state before the import.
+    let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(journal_mode(other.connection()), "wal");
+    assert_eq!(other.counts().unwrap_or_else(|e| panic!("{e}")), (0, 0, 0));
+    bulk.finish().unwrap_or_else(|e| panic!("{e}"));
+    assert!(other.counts().unwrap_or_else(|e| panic!("{e}")).2 > 0);
+}
