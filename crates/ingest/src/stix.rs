@@ -271,17 +271,14 @@ fn convert(
             }
         }
     }
-    let keep: Vec<(usize, usize)> = {
-        let mut keep: Vec<(usize, usize)> = newest.into_values().collect();
-        keep.sort_unstable();
-        keep
-    };
+    // In order of first sight, each the position of its newest version.
+    let mut keep: Vec<(usize, usize)> = newest.into_values().collect();
+    keep.sort_unstable();
     let mut decoded: Vec<Option<Record<'_>>> = decoded.into_iter().map(Some).collect();
     let records: Vec<Record<'_>> = keep
         .into_iter()
         .filter_map(|(_, best)| decoded[best].take())
         .collect();
-    drop(decoded);
 
     // Markings defined in the file, and names of identities for the publisher.
     // Marking definitions in the file: TLP levels, and other (statement) markings that

@@ -37,6 +37,18 @@ fn fresh() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// Reads the inputs and prepares their rows, as `dossier ingest`'s reading thread does.
+fn prepared(inputs: &[(String, Vec<u8>)]) -> Vec<Prepared> {
+    inputs
+        .iter()
+        .map(|(name, bytes)| {
+            Prepared::new(
+                read(name, bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+            )
+        })
+        .collect()
+}
+
 /// Writes the batches as `dossier ingest` does: one bulk import, resolver once, commit.
 fn write_all(store: &mut Store, batches: &[Prepared]) {
     let mut bulk = store
@@ -60,29 +72,14 @@ fn import_all(c: &mut Criterion) {
         |b| {
             b.iter_with_large_drop(|| {
                 let (dir, mut store) = fresh();
-                let batches: Vec<Prepared> = inputs
-                    .iter()
-                    .map(|(name, bytes)| {
-                        Prepared::new(
-                            read(name, bytes, &ReadOptions::default())
-                                .unwrap_or_else(|e| panic!("{e}")),
-                        )
-                    })
-                    .collect();
+                let batches = prepared(&inputs);
                 write_all(&mut store, &batches);
                 (dir, batches)
             })
         },
     );
     // The writing thread's share alone: the same batches, read beforehand.
-    let batches: Vec<Prepared> = inputs
-        .iter()
-        .map(|(name, bytes)| {
-            Prepared::new(
-                read(name, bytes, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}")),
-            )
-        })
-        .collect();
+    let batches = prepared(&inputs);
     group.bench_function("write_only_into_fresh_sqlite", |b| {
         b.iter_with_large_drop(|| {
             let (dir, mut store) = fresh();
